@@ -1,0 +1,61 @@
+# pekka: `make run` serves the app with demo data, `make test` runs every check. Both set everything up first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_PASSWORD := pekka-demo-2026
+
+.PHONY: run test lint format setup messages makemessages bench clean
+
+# Python dependencies: the exact pins from pyproject.toml (runtime + dev), reinstalled when it changes.
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pekka needs Python 3.11 or newer (set PYTHON=python3.x)")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check $$($(PY) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print(" ".join(p["dependencies"] + p["optional-dependencies"]["dev"]))')
+	@touch $@
+
+# Front-end libraries (Bootstrap, htmx, Chart.js, Tom Select) from the npm registry, served as static files.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(VENV)/.installed node_modules/.installed messages
+
+messages: $(VENV)/.installed
+	@$(PY) manage.py compile_translations
+
+# For developers adding strings (needs GNU gettext): refresh the catalogues, then translate locale/id.
+makemessages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l id -l en --no-location --no-obsolete --ignore=node_modules --ignore=.venv --ignore=tests
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_regions
+	DEMO_PASSWORD=$(DEMO_PASSWORD) $(PY) manage.py seed_demo
+	@echo
+	@echo "  pekka is starting on http://$(HOST):$(PORT)/"
+	@echo "  Demo users: admin, manajer, manajer2, koordinator, pendamping1, pendamping2, pendamping3"
+	@echo "  Password for all of them: $(DEMO_PASSWORD)"
+	@echo "  Ctrl-C stops the web server and the background worker."
+	@echo
+	@trap 'kill 0' EXIT; \
+	DEBUG=1 $(PY) manage.py db_worker --no-startup-delay & \
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.installed
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+test: setup lint
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

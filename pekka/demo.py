@@ -1,0 +1,166 @@
+"""The demo world, from the field reports in shared/seeds: three programmes, their areas and their staff.
+
+Every step finds its rows by a natural key (username, programme name), so running it again changes nothing.
+Later modules add their own steps to ``build_demo``.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from pekka.accounts.models import Role
+from pekka.programmes.models import Category, Programme
+from pekka.programmes.services import set_programme_staff
+from pekka.regions.models import Region
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    phone: str = ""
+
+
+DEMO_USERS = [
+    DemoUser("admin", "Admin", "Sistem", Role.ADMIN),
+    DemoUser("manajer", "Yusnida", "Hamzah", Role.MANAGER, "+6281266001001"),
+    DemoUser("manajer2", "Euis", "Kurniasih", Role.MANAGER, "+6281266001002"),
+    DemoUser("koordinator", "Rahmi", "Syafitri", Role.COORDINATOR, "+6281266001003"),
+    DemoUser("pendamping1", "Nofrianti", "Putri", Role.FACILITATOR, "+6281266001004"),
+    DemoUser("pendamping2", "Desi", "Marlina", Role.FACILITATOR, "+6281266001005"),
+    DemoUser("pendamping3", "Sri", "Wahyuningsih", Role.FACILITATOR, "+6281266001006"),
+]
+
+
+@dataclass(frozen=True)
+class DemoProgramme:
+    name: str
+    short_name: str
+    category: str
+    funder: str
+    partner: str
+    start: dt.date
+    end: dt.date | None
+    areas: tuple[str, ...]
+    staff: tuple[str, ...]
+    description: str
+
+
+BUKITTINGGI = "Pemberdayaan Ekonomi PEKKA Miskin Mandiangin Koto Selayang"
+SUSUKAN = "Pendampingan Kewirausahaan Sosial KPM Kecamatan Susukan"
+CITRA_SARI = "Kemitraan Kelompok Perajin Emping Melinjo Citra Sari"
+
+DEMO_PROGRAMMES = [
+    DemoProgramme(
+        name=BUKITTINGGI,
+        short_name="PEKKA Bukittinggi",
+        category=Category.PEKKA,
+        funder="Pengabdian kepada masyarakat (perguruan tinggi)",
+        partner="Serikat PEKKA Kota Bukittinggi",
+        start=dt.date(2025, 7, 1),
+        end=dt.date(2027, 6, 30),
+        # Kelurahan Garegeh, Koto Selayan and Campago Guguk Bulek ("Cimpago" in the field list).
+        areas=("13.75.02.1008", "13.75.02.1007", "13.75.02.1001"),
+        staff=("manajer", "koordinator", "pendamping1", "pendamping2"),
+        description=(
+            "Pemberdayaan 30 perempuan kepala keluarga miskin di tiga kelurahan Kecamatan Mandiangin Koto "
+            "Selayang melalui kelompok usaha mikro: sulaman/bordir, aksesoris dan suvenir, serta makanan ringan."
+        ),
+    ),
+    DemoProgramme(
+        name=SUSUKAN,
+        short_name="KPM Susukan",
+        category=Category.KPM,
+        funder="Kementerian Sosial RI",
+        partner="Politeknik Negeri Semarang",
+        start=dt.date(2025, 10, 1),
+        end=dt.date(2026, 12, 31),
+        # Desa Tawang, Timpik, Koripan, Gentan, Ngasinan and Bakalrejo in Kecamatan Susukan.
+        areas=(
+            "33.22.03.2003",
+            "33.22.03.2002",
+            "33.22.03.2011",
+            "33.22.03.2008",
+            "33.22.03.2010",
+            "33.22.03.2004",
+        ),
+        staff=("manajer", "koordinator", "pendamping3"),
+        description=(
+            "Bantuan modal usaha dan pendampingan tiga bulan bagi 22 KPM di enam desa Kecamatan Susukan, "
+            "Kabupaten Semarang."
+        ),
+    ),
+    DemoProgramme(
+        name=CITRA_SARI,
+        short_name="Citra Sari",
+        category=Category.OTHER,
+        funder="Program Kemitraan PT Telkom (PKBL)",
+        partner="Kelompok Citra Sari",
+        start=dt.date(2024, 2, 1),
+        end=None,
+        areas=("32.11.07.2011",),  # Desa Narimbang, Kecamatan Conggeang, Kabupaten Sumedang
+        staff=("manajer2", "pendamping3"),
+        description="Pinjaman modal bergulir dan pembinaan bagi sepuluh perajin emping melinjo di Desa Narimbang.",
+    ),
+]
+
+
+def seed_users(*, password: str) -> dict[str, object]:
+    """Creates or refreshes the demo staff accounts, all with ``password``."""
+    User = get_user_model()
+    users = {}
+    for spec in DEMO_USERS:
+        user, _ = User.objects.update_or_create(
+            username=spec.username,
+            defaults={
+                "first_name": spec.first_name,
+                "last_name": spec.last_name,
+                "role": spec.role,
+                "phone": spec.phone,
+                "email": f"{spec.username}@pekka.example",
+                "is_active": True,
+            },
+        )
+        user.set_password(password)
+        user.save()
+        users[spec.username] = user
+    return users
+
+
+def seed_programmes(*, users) -> dict[str, Programme]:
+    """Creates or refreshes the three demo programmes with their areas and staff."""
+    missing = {code for p in DEMO_PROGRAMMES for code in p.areas} - set(
+        Region.objects.filter(code__in=[c for p in DEMO_PROGRAMMES for c in p.areas]).values_list("code", flat=True)
+    )
+    if missing:
+        raise RuntimeError(f"Regions {sorted(missing)} are missing: run `manage.py load_regions` first.")
+    programmes = {}
+    for spec in DEMO_PROGRAMMES:
+        programme, _ = Programme.objects.update_or_create(
+            name=spec.name,
+            defaults={
+                "short_name": spec.short_name,
+                "category": spec.category,
+                "funder": spec.funder,
+                "partner": spec.partner,
+                "start_date": spec.start,
+                "end_date": spec.end,
+                "description": spec.description,
+            },
+        )
+        programme.areas.set(spec.areas)
+        set_programme_staff(programme=programme, users=[users[u] for u in spec.staff])
+        programmes[spec.name] = programme
+    return programmes
+
+
+@transaction.atomic
+def build_demo(*, password: str) -> dict[str, int]:
+    """Builds (or refreshes) the whole demo world and returns how many rows of each kind it holds."""
+    users = seed_users(password=password)
+    programmes = seed_programmes(users=users)
+    return {"users": len(users), "programmes": len(programmes)}

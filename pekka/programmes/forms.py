@@ -1,0 +1,75 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from pekka.regions.widgets import RegionMultipleField
+
+from .models import Programme
+
+
+class DateInput(forms.DateInput):
+    """The phone's own date picker; the value travels as yyyy-mm-dd and is shown by the browser's locale."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ProgrammeForm(forms.ModelForm):
+    areas = RegionMultipleField(
+        label=_("Working areas"),
+        required=False,
+        help_text=_("Provinces, cities, districts or villages where the programme works."),
+    )
+    staff = forms.ModelMultipleChoiceField(
+        label=_("Staff"),
+        queryset=get_user_model().objects.filter(is_active=True).exclude(role="admin"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"data-enhance": "select"}),
+        help_text=_("Managers, coordinators and facilitators who work in this programme."),
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "short_name",
+            "category",
+            "funder",
+            "partner",
+            "start_date",
+            "end_date",
+            "description",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["areas"].initial = list(self.instance.areas.values_list("code", flat=True))
+            self.fields["staff"].initial = list(self.instance.staff.values_list("pk", flat=True))
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "name",
+            Row(Column("short_name", css_class="col-md-6"), Column("category", css_class="col-md-6")),
+            Row(Column("funder", css_class="col-md-6"), Column("partner", css_class="col-md-6")),
+            Row(Column("start_date", css_class="col-6"), Column("end_date", css_class="col-6")),
+            "areas",
+            "staff",
+            "description",
+            Submit("save", _("Save"), css_class="btn-primary"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        return cleaned

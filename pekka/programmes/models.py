@@ -1,0 +1,99 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pekka.permissions import programme_ids_visible_to
+
+
+class Category(models.TextChoices):
+    PEKKA = "pekka", _("PEKKA (women heads of household)")
+    KPM = "kpm", _("KPM (social assistance beneficiary families)")
+    OTHER = "other", _("Other")
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Admins see every programme; everybody else the programmes they are assigned to."""
+        ids = programme_ids_visible_to(user)
+        return self if ids is None else self.filter(pk__in=ids)
+
+    def running_on(self, day):
+        """Programmes whose period includes ``day`` (an open end counts as running)."""
+        return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+class Programme(models.Model):
+    """An empowerment programme: who funds it, when it runs, where it works and who works in it.
+
+    Indicator targets (the reports issue) will hang off a programme as their own rows.
+    """
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(
+        _("short name"),
+        max_length=40,
+        blank=True,
+        help_text=_("Shown in lists and filters, e.g. “PEKKA BKT”."),
+    )
+    category = models.CharField(_("category"), max_length=10, choices=Category.choices, default=Category.PEKKA)
+    funder = models.CharField(_("funder"), max_length=200, blank=True)
+    partner = models.CharField(_("implementing partner"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    areas = models.ManyToManyField(
+        "regions.Region", verbose_name=_("working areas"), blank=True, related_name="programmes"
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff"),
+        through="ProgrammeStaff",
+        related_name="programmes",
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="programme_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    def is_running(self, on=None) -> bool:
+        day = on or timezone.localdate()
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+
+class ProgrammeStaff(models.Model):
+    """A staff member assigned to a programme. Her role (manager, coordinator, facilitator) is her user role."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="programme_assignments",
+    )
+    assigned_on = models.DateField(_("assigned on"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("staff assignment")
+        verbose_name_plural = _("staff assignments")
+        constraints = [models.UniqueConstraint(fields=["programme", "user"], name="one_assignment_per_user")]
+
+    def __str__(self):
+        return f"{self.user} — {self.programme}"

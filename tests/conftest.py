@@ -1,0 +1,75 @@
+"""The fixed cast every test uses: one of each role, in one programme, plus a second facilitator and a
+programme none of them works in, so that each permission test reads the same way."""
+
+import pytest
+
+from pekka.accounts.models import Role
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.programmes.factories import ProgrammeFactory
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    """Background tasks run inline in tests, so a test sees their effect at once."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _indonesian(settings):
+    settings.LANGUAGE_CODE = "id"
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def admin(db):
+    return UserFactory(username="admin", first_name="Admin", role=Role.ADMIN)
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="manajer", first_name="Yusnida", role=Role.MANAGER)
+
+
+@pytest.fixture
+def coordinator(db):
+    return UserFactory(username="koordinator", first_name="Rahmi", role=Role.COORDINATOR)
+
+
+@pytest.fixture
+def facilitator(db):
+    return UserFactory(username="pendamping1", first_name="Nofrianti", role=Role.FACILITATOR)
+
+
+@pytest.fixture
+def other_facilitator(db):
+    return UserFactory(username="pendamping2", first_name="Desi", role=Role.FACILITATOR)
+
+
+@pytest.fixture
+def programme(manager, coordinator, facilitator, other_facilitator):
+    """The cast's programme: everybody but the admin works in it."""
+    return ProgrammeFactory(name="PEKKA Bukittinggi", staff=[manager, coordinator, facilitator, other_facilitator])
+
+
+@pytest.fixture
+def other_programme(db):
+    """A programme with its own manager and facilitator, none of the cast."""
+    return ProgrammeFactory(
+        name="KPM Susukan",
+        staff=[UserFactory(role=Role.MANAGER), UserFactory(role=Role.FACILITATOR)],
+    )
+
+
+@pytest.fixture
+def login(client):
+    """login(user) logs the test client in as ``user`` and returns the client."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
