@@ -8,6 +8,13 @@ from tests.accounts.factories import PASSWORD, UserFactory
 from tests.programmes.factories import ProgrammeFactory
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # The real hasher costs ~0.3 s per password by design; tests make dozens of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings):
     """Background tasks run inline in tests, so a test sees their effect at once."""

@@ -71,6 +71,11 @@ class Programme(models.Model):
     def __str__(self):
         return self.short_name or self.name
 
+    @property
+    def category_short(self) -> str:
+        """"PEKKA", "KPM" or "Lainnya": the badge in lists."""
+        return self.get_category_display() if self.category == Category.OTHER else self.category.upper()
+
     def is_running(self, on=None) -> bool:
         day = on or timezone.localdate()
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)

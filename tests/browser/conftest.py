@@ -1,0 +1,67 @@
+"""Browser tests: Playwright driving Debian's Chromium (/usr/bin/chromium), never a downloaded browser.
+
+Without Chromium they skip with a message; with PEKKA_REQUIRE_BROWSER=1 (set by .ci/run) a missing browser fails.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = os.environ.get("PEKKA_SCREENSHOTS")  # a folder: browser tests save what they see there
+
+# Playwright's sync API runs an event loop in this thread; the live server's database work is still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists():
+        return
+    browser_items = [item for item in items if "browser" in item.keywords]
+    if os.environ.get("PEKKA_REQUIRE_BROWSER") and browser_items:
+        raise pytest.UsageError(f"PEKKA_REQUIRE_BROWSER is set but {CHROMIUM} is missing: apt-get install chromium")
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} not found (apt-get install chromium): browser tests skipped")
+    for item in browser_items:
+        item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A phone: the facilitators' screen."""
+    return {**browser_context_args, "viewport": {"width": 390, "height": 844}, "locale": "id-ID"}
+
+
+@pytest.fixture
+def shoot(page):
+    """shoot("name") saves a full-page screenshot when PEKKA_SCREENSHOTS names a folder."""
+
+    def _shoot(name: str):
+        if SCREENSHOTS:
+            Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+
+    return _shoot
+
+
+@pytest.fixture
+def log_in(page, live_server, password):
+    """log_in(user) signs in through the real login form."""
+
+    def _log_in(user):
+        page.goto(f"{live_server.url}/akun/masuk/")
+        page.get_by_label("Nama pengguna").fill(user.username)
+        page.get_by_label("Kata sandi").fill(password)
+        page.get_by_role("button", name="Masuk").click()
+        page.wait_for_url(f"{live_server.url}/")
+
+    return _log_in
