@@ -73,7 +73,7 @@ class Programme(models.Model):
 
     @property
     def category_short(self) -> str:
-        """"PEKKA", "KPM" or "Lainnya": the badge in lists."""
+        """ "PEKKA", "KPM" or "Lainnya": the badge in lists."""
         return self.get_category_display() if self.category == Category.OTHER else self.category.upper()
 
     def is_running(self, on=None) -> bool:

@@ -13,9 +13,11 @@ from .services import save_programme
 
 
 def programme_list(request):
-    programmes = Programme.objects.visible_to(request.user).annotate(
-        staff_count=Count("assignments", distinct=True), area_count=Count("areas", distinct=True)
-    ).order_by("-start_date", "name")
+    programmes = (
+        Programme.objects.visible_to(request.user)
+        .annotate(staff_count=Count("assignments", distinct=True), area_count=Count("areas", distinct=True))
+        .order_by("-start_date", "name")
+    )
     query = request.GET.get("q", "").strip()
     if query:
         programmes = programmes.filter(
