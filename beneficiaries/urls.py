@@ -1,4 +1,27 @@
+from django.urls import path
+
+from .views import duplicates, export, registry
+
 app_name = "beneficiaries"
 
-# Pages arrive with the beneficiaries issue; the app is wired now so its URLs have a home.
-urlpatterns = []
+urlpatterns = [
+    path("", registry.beneficiary_list, name="list"),
+    path("saya/", registry.my_beneficiaries, name="mine"),
+    path("baru/", registry.beneficiary_create, name="create"),
+    path("penugasan/", registry.assign_caseload, name="assign"),
+    path("ekspor/<str:fmt>/", export.beneficiary_export, name="export"),
+    path("duplikat/", duplicates.duplicate_list, name="duplicates"),
+    path("duplikat/<int:first>/<int:second>/", duplicates.duplicate_compare, name="duplicate_compare"),
+    path("duplikat/<int:first>/<int:second>/gabung/", duplicates.duplicate_merge, name="duplicate_merge"),
+    path("duplikat/<int:first>/<int:second>/bukan/", duplicates.duplicate_dismiss, name="duplicate_dismiss"),
+    path("<int:pk>/", registry.beneficiary_detail, name="detail"),
+    path("<int:pk>/ubah/", registry.beneficiary_edit, name="edit"),
+    path("<int:pk>/identitas/", registry.reveal_identifiers, name="reveal_identifiers"),
+    path("<int:pk>/program/", registry.enrol_in_programme, name="enrol"),
+    path("<int:pk>/program/<int:enrolment_pk>/status/", registry.enrolment_status, name="enrolment_status"),
+    path("<int:pk>/usaha/baru/", registry.business_create, name="business_create"),
+    path("usaha/<int:business_pk>/ubah/", registry.business_edit, name="business_edit"),
+    path("usaha/<int:business_pk>/status/", registry.business_status, name="business_status"),
+    path("usaha/<int:business_pk>/izin/", registry.permit_create, name="permit_create"),
+    path("usaha/<int:business_pk>/online/", registry.online_create, name="online_create"),
+]

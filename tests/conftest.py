@@ -80,3 +80,27 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def beneficiary(programme, facilitator):
+    """In the cast's programme, in the facilitator's caseload."""
+    from tests.beneficiaries.factories import BeneficiaryFactory
+
+    return BeneficiaryFactory(full_name="Siti Aminah", programme=programme, facilitator=facilitator)
+
+
+@pytest.fixture
+def other_beneficiary(programme, other_facilitator):
+    """Same programme, the other facilitator's caseload."""
+    from tests.beneficiaries.factories import BeneficiaryFactory
+
+    return BeneficiaryFactory(full_name="Rosmaini", programme=programme, facilitator=other_facilitator)
+
+
+@pytest.fixture
+def foreign_beneficiary(other_programme):
+    """In a programme none of the cast works in."""
+    from tests.beneficiaries.factories import BeneficiaryFactory
+
+    return BeneficiaryFactory(full_name="Sumiyati", programme=other_programme)
