@@ -353,6 +353,9 @@ class BusinessStatusChange(models.Model):
             models.CheckConstraint(condition=Q(status="running") | ~Q(reason=""), name="pause_or_stop_needs_reason")
         ]
 
+    def __str__(self):
+        return f"{self.get_status_display()} ({self.changed_on:%d/%m/%Y})"
+
 
 class PermitKind(models.TextChoices):
     NIB = "nib", _("NIB (business ID, OSS)")
@@ -426,6 +429,9 @@ class IdentifierAccess(models.Model):
         verbose_name_plural = _("identifier access log")
         ordering = ["-at"]
 
+    def __str__(self):
+        return f"{self.user} {self.get_action_display()} {self.at:%d/%m/%Y %H:%M}"
+
 
 class NotDuplicate(models.Model):
     """Two records someone checked and declared different people; duplicate checks stop pairing them."""
@@ -442,3 +448,6 @@ class NotDuplicate(models.Model):
             models.UniqueConstraint(fields=["first", "second"], name="one_decision_per_pair"),
             models.CheckConstraint(condition=Q(first__lt=models.F("second")), name="pair_in_order"),
         ]
+
+    def __str__(self):
+        return f"{self.first_id} ≠ {self.second_id}"
