@@ -14,6 +14,7 @@ from .models import (
     BusinessStatusChange,
     Enrolment,
     EnrolmentStatus,
+    Household,
     IdentifierAccess,
 )
 
@@ -24,7 +25,11 @@ def save_registration(*, beneficiary_form, household_form, member_formset, progr
 
     The forms must be valid. A new beneficiary registered by a facilitator joins that facilitator's caseload.
     """
-    household = household_form.save()
+    household = household_form.save(commit=False)
+    if household.pk is None and household.kk_number:
+        # A family card already on file: she joins that household instead of creating a second one.
+        household = Household.objects.filter(kk_number=household.kk_number).first() or household
+    household.save()
     member_formset.instance = household
     member_formset.save()
     beneficiary = beneficiary_form.save(commit=False)

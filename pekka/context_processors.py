@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 # (url name, label, Bootstrap icon, who sees it). Later modules add their entries here.
 NAV_ITEMS = [
     ("home", _("Home"), "house", {"admin", "manager", "coordinator", "facilitator"}),
+    ("beneficiaries:list", _("Beneficiaries"), "people", {"admin", "manager", "coordinator", "facilitator"}),
     ("programmes:list", _("Programmes"), "briefcase", {"admin", "manager", "coordinator", "facilitator"}),
 ]
 

@@ -41,3 +41,18 @@ def can_edit_programme(user, programme) -> bool:
 def can_see_identifiers(user) -> bool:
     """Full NIK and KK numbers: admins, managers and coordinators; facilitators see them masked."""
     return is_admin(user) or user.is_manager or user.is_coordinator
+
+
+def can_register_beneficiaries(user) -> bool:
+    """Every role registers women: facilitators into their own caseload, the others into their programmes."""
+    return user.is_authenticated
+
+
+def can_edit_beneficiary(user, beneficiary) -> bool:
+    """Whoever may see a beneficiary (her facilitator, her programmes' staff, admins) keeps her record current."""
+    return user.is_authenticated
+
+
+def can_assign_caseload(user) -> bool:
+    """Coordinators, managers and admins decide which facilitator looks after whom."""
+    return is_admin(user) or user.is_manager or user.is_coordinator

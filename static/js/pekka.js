@@ -56,3 +56,26 @@
   document.addEventListener("DOMContentLoaded", () => init(document));
   document.addEventListener("htmx:load", (event) => init(event.target));
 })();
+
+/* Formsets: <div data-formset="prefix"> with [data-formset-rows], <template data-formset-empty> and a
+   [data-formset-add] button adds a row; checkboxes [data-select-all="name"] tick every checkbox of that name. */
+(function () {
+  "use strict";
+  document.addEventListener("click", (event) => {
+    const add = event.target.closest("[data-formset-add]");
+    if (!add) return;
+    const box = add.closest("[data-formset]");
+    const prefix = box.dataset.formset;
+    const total = box.querySelector(`input[name="${prefix}-TOTAL_FORMS"]`);
+    const html = box.querySelector("template[data-formset-empty]").innerHTML.replace(/__prefix__/g, total.value);
+    box.querySelector("[data-formset-rows]").insertAdjacentHTML("beforeend", html);
+    total.value = Number(total.value) + 1;
+  });
+  document.addEventListener("change", (event) => {
+    const all = event.target.closest("[data-select-all]");
+    if (!all) return;
+    document.querySelectorAll(`input[type=checkbox][name="${all.dataset.selectAll}"]`).forEach((box) => {
+      box.checked = all.checked;
+    });
+  });
+})();

@@ -86,6 +86,7 @@ def business_type(code: str = "sulaman") -> BusinessType:
 class BusinessFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Business
+        skip_postgeneration_save = True
 
     beneficiary = factory.SubFactory(BeneficiaryFactory)
     business_type = factory.LazyFunction(business_type)
