@@ -46,6 +46,7 @@ from ..services import (
     log_identifier_access,
     save_registration,
 )
+from .duplicates import can_review_duplicates
 
 
 def beneficiary_list(request, *, mine=False):
@@ -60,6 +61,7 @@ def beneficiary_list(request, *, mine=False):
             "page": page,
             "mine": mine,
             "assign_form": assign_form,
+            "may_review_duplicates": can_review_duplicates(request.user),
             "filters_active": any(v for k, v in request.GET.items() if k not in {"page", "q", "sort"}),
             "export_query": request.GET.urlencode(),
         },
