@@ -93,7 +93,14 @@ def beneficiary_rows(user):
 def filtered_beneficiaries(request):
     """(filterset, queryset) for the list page and the export: the user's beneficiaries, filtered and sorted."""
     filterset = BeneficiaryFilter(request.GET or None, queryset=beneficiary_rows(request.user), request=request)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    if not filterset.is_bound:
+        queryset = filterset.queryset
+    elif filterset.is_valid():
+        queryset = filterset.qs
+    else:
+        # A filter we cannot apply (a programme she may not see, a region that does not exist) matches nobody:
+        # showing or exporting everything instead would surprise her.
+        queryset = filterset.queryset.none()
     if not request.GET.get("sort"):
         queryset = queryset.order_by("full_name", "pk")
     return filterset, queryset

@@ -161,6 +161,11 @@ def seed_programmes(*, users) -> dict[str, Programme]:
 @transaction.atomic
 def build_demo(*, password: str) -> dict[str, int]:
     """Builds (or refreshes) the whole demo world and returns how many rows of each kind it holds."""
+    # Imported here: the registry's demo step uses this module's programme names.
+    from beneficiaries.demo import seed_registry
+
     users = seed_users(password=password)
     programmes = seed_programmes(users=users)
-    return {"users": len(users), "programmes": len(programmes)}
+    counts = {"users": len(users), "programmes": len(programmes)}
+    counts.update(seed_registry(programmes=programmes, users=users))
+    return counts

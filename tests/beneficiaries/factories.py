@@ -79,8 +79,9 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
 
 
 def business_type(code: str = "sulaman") -> BusinessType:
-    """The business types come from a data migration; tests fetch them by code."""
-    return BusinessType.objects.get(code=code)
+    """A business type by code. The data migration provides them, but browser tests flush the tables, so a
+    missing one is made again."""
+    return BusinessType.objects.get_or_create(code=code, defaults={"name": code.capitalize()})[0]
 
 
 class BusinessFactory(factory.django.DjangoModelFactory):

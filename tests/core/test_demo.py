@@ -4,15 +4,17 @@ from django.core.management import call_command
 from pekka.accounts.models import User
 from pekka.demo import DEMO_PROGRAMMES
 from pekka.programmes.models import Programme
-from tests.regions.factories import RegionFactory
+from tests.regions.factories import region_chain
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def demo_regions():
+    """The demo programmes' villages with their real parents: NIK and KK numbers start with the kecamatan code."""
     for code in {c for p in DEMO_PROGRAMMES for c in p.areas}:
-        RegionFactory(code=code, name=f"Desa {code}", level=4)
+        parts = code.split(".")
+        region_chain(*[(".".join(parts[:n]), f"Wilayah {'.'.join(parts[:n])}") for n in range(1, 5)])
 
 
 def test_seed_demo_builds_every_role_and_programme_and_is_idempotent(demo_regions):
