@@ -167,7 +167,7 @@ class BeneficiaryForm(NoFormTagMixin, forms.ModelForm):
 class HouseholdForm(NoFormTagMixin, forms.ModelForm):
     village = RegionField(level=Level.VILLAGE, label=_("Village (desa/kelurahan)"))
     kk_number = forms.CharField(
-        label=_("family card number (KK)"),
+        label=_("Family card number (KK)"),
         required=False,
         max_length=40,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
