@@ -21,7 +21,21 @@ from typing import NamedTuple
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from pekka.demo import BUKITTINGGI, CITRA_SARI, SUSUKAN
+from pekka.demo import (
+    BAKALREJO,
+    BUKITTINGGI,
+    CAMPAGO_GUGUK_BULEK,
+    CITRA_SARI,
+    GAREGEH,
+    GENTAN,
+    KORIPAN,
+    KOTO_SELAYAN,
+    NARIMBANG,
+    NGASINAN,
+    SUSUKAN,
+    TAWANG,
+    TIMPIK,
+)
 
 from .models import (
     Activity,
@@ -49,16 +63,6 @@ from .services import assign_facilitator, change_business_status, change_enrolme
 REGISTERED_ON = dt.date(2025, 7, 1)
 LAST_BIRTH_YEAR = 2023
 
-GAREGEH, KOTO_SELAYAN, CAMPAGO_GUGUK_BULEK = "13.75.02.1008", "13.75.02.1007", "13.75.02.1001"
-TAWANG, TIMPIK, KORIPAN, GENTAN, NGASINAN, BAKALREJO = (
-    "33.22.03.2003",
-    "33.22.03.2002",
-    "33.22.03.2011",
-    "33.22.03.2008",
-    "33.22.03.2010",
-    "33.22.03.2004",
-)
-NARIMBANG = "32.11.07.2011"
 
 # Who puts each programme's beneficiaries in a facilitator's caseload: its manager.
 ASSIGNED_BY = {BUKITTINGGI: "manajer", SUSUKAN: "manajer", CITRA_SARI: "manajer2"}

@@ -50,6 +50,19 @@ class DemoProgramme:
     description: str
 
 
+# The demo's villages (Kemendagri codes). "Cimpago Guguk Bulek" and "Koto Selayang" in the field list are
+# officially Campago Guguk Bulek and Koto Selayan.
+GAREGEH, KOTO_SELAYAN, CAMPAGO_GUGUK_BULEK = "13.75.02.1008", "13.75.02.1007", "13.75.02.1001"
+TAWANG, TIMPIK, KORIPAN, GENTAN, NGASINAN, BAKALREJO = (
+    "33.22.03.2003",
+    "33.22.03.2002",
+    "33.22.03.2011",
+    "33.22.03.2008",
+    "33.22.03.2010",
+    "33.22.03.2004",
+)
+NARIMBANG = "32.11.07.2011"  # Kecamatan Conggeang, Kabupaten Sumedang
+
 BUKITTINGGI = "Pemberdayaan Ekonomi PEKKA Miskin Mandiangin Koto Selayang"
 SUSUKAN = "Pendampingan Kewirausahaan Sosial KPM Kecamatan Susukan"
 CITRA_SARI = "Kemitraan Kelompok Perajin Emping Melinjo Citra Sari"
@@ -63,8 +76,7 @@ DEMO_PROGRAMMES = [
         partner="Serikat PEKKA Kota Bukittinggi",
         start=dt.date(2025, 7, 1),
         end=dt.date(2027, 6, 30),
-        # Kelurahan Garegeh, Koto Selayan and Campago Guguk Bulek ("Cimpago" in the field list).
-        areas=("13.75.02.1008", "13.75.02.1007", "13.75.02.1001"),
+        areas=(GAREGEH, KOTO_SELAYAN, CAMPAGO_GUGUK_BULEK),
         staff=("manajer", "koordinator", "pendamping1", "pendamping2"),
         description=(
             "Pemberdayaan 30 perempuan kepala keluarga miskin di tiga kelurahan Kecamatan Mandiangin Koto "
@@ -79,15 +91,7 @@ DEMO_PROGRAMMES = [
         partner="Politeknik Negeri Semarang",
         start=dt.date(2025, 10, 1),
         end=dt.date(2026, 12, 31),
-        # Desa Tawang, Timpik, Koripan, Gentan, Ngasinan and Bakalrejo in Kecamatan Susukan.
-        areas=(
-            "33.22.03.2003",
-            "33.22.03.2002",
-            "33.22.03.2011",
-            "33.22.03.2008",
-            "33.22.03.2010",
-            "33.22.03.2004",
-        ),
+        areas=(TAWANG, TIMPIK, KORIPAN, GENTAN, NGASINAN, BAKALREJO),
         staff=("manajer", "koordinator", "pendamping3"),
         description=(
             "Bantuan modal usaha dan pendampingan tiga bulan bagi 22 KPM di enam desa Kecamatan Susukan, "
@@ -102,7 +106,7 @@ DEMO_PROGRAMMES = [
         partner="Kelompok Citra Sari",
         start=dt.date(2024, 2, 1),
         end=None,
-        areas=("32.11.07.2011",),  # Desa Narimbang, Kecamatan Conggeang, Kabupaten Sumedang
+        areas=(NARIMBANG,),
         staff=("manajer2", "pendamping3"),
         description="Pinjaman modal bergulir dan pembinaan bagi sepuluh perajin emping melinjo di Desa Narimbang.",
     ),
