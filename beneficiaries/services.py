@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from .models import (
     Beneficiary,
@@ -140,10 +141,17 @@ def assign_facilitator(*, beneficiaries, facilitator, by) -> int:
                 % {"name": facilitator, "people": ", ".join(b.full_name for b in outside[:5])}
             )
     moved = [b for b in beneficiaries if b.facilitator_id != (facilitator.pk if facilitator else None)]
+    now = timezone.now()
     for beneficiary in moved:
-        beneficiary.facilitator = facilitator
-        beneficiary._change_reason = f"caseload assigned by {by.username}"
-        beneficiary.save(update_fields=["facilitator", "updated_at"])
+        beneficiary.facilitator, beneficiary.updated_at = facilitator, now
+    # One batched UPDATE and one batched history insert, however many women are selected.
+    bulk_update_with_history(
+        moved,
+        Beneficiary,
+        ["facilitator", "updated_at"],
+        default_user=by,
+        default_change_reason=f"caseload assigned by {by.username}",
+    )
     return len(moved)
 
 

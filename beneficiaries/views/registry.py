@@ -85,6 +85,19 @@ def _registration_forms(request, *, beneficiary=None):
     )
 
 
+def _render_registration(request, beneficiary_form, household_form, member_formset, **extra):
+    return render(
+        request,
+        "beneficiaries/beneficiary_form.html",
+        {
+            "beneficiary_form": beneficiary_form,
+            "household_form": household_form,
+            "member_formset": member_formset,
+            **extra,
+        },
+    )
+
+
 def beneficiary_create(request):
     require(can_register_beneficiaries(request.user))
     beneficiary_form, household_form, member_formset = _registration_forms(request)
@@ -108,16 +121,7 @@ def beneficiary_create(request):
             )
             messages.success(request, _("%(name)s has been registered.") % {"name": beneficiary.full_name})
             return redirect("beneficiaries:detail", beneficiary.pk)
-    return render(
-        request,
-        "beneficiaries/beneficiary_form.html",
-        {
-            "beneficiary_form": beneficiary_form,
-            "household_form": household_form,
-            "member_formset": member_formset,
-            "duplicates": duplicates,
-        },
-    )
+    return _render_registration(request, beneficiary_form, household_form, member_formset, duplicates=duplicates)
 
 
 def beneficiary_edit(request, pk):
@@ -133,16 +137,7 @@ def beneficiary_edit(request, pk):
         )
         messages.success(request, _("Changes to %(name)s saved.") % {"name": beneficiary.full_name})
         return redirect("beneficiaries:detail", beneficiary.pk)
-    return render(
-        request,
-        "beneficiaries/beneficiary_form.html",
-        {
-            "beneficiary": beneficiary,
-            "beneficiary_form": beneficiary_form,
-            "household_form": household_form,
-            "member_formset": member_formset,
-        },
-    )
+    return _render_registration(request, beneficiary_form, household_form, member_formset, beneficiary=beneficiary)
 
 
 def _visible_beneficiary(request, pk):
