@@ -1,5 +1,5 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -37,12 +37,16 @@ class ProgrammeForm(forms.ModelForm):
         fields = [
             "name",
             "short_name",
+            "slug",
             "category",
             "funder",
             "partner",
             "start_date",
             "end_date",
             "description",
+            "visit_interval_days",
+            "decline_threshold_percent",
+            "visit_edit_hours",
         ]
         widgets = {
             "start_date": DateInput(),
@@ -58,12 +62,24 @@ class ProgrammeForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "name",
-            Row(Column("short_name", css_class="col-md-6"), Column("category", css_class="col-md-6")),
+            Row(
+                Column("short_name", css_class="col-md-4"),
+                Column("slug", css_class="col-md-4"),
+                Column("category", css_class="col-md-4"),
+            ),
             Row(Column("funder", css_class="col-md-6"), Column("partner", css_class="col-md-6")),
             Row(Column("start_date", css_class="col-6"), Column("end_date", css_class="col-6")),
             "areas",
             "staff",
             "description",
+            Fieldset(
+                _("Mentoring rules"),
+                Row(
+                    Column("visit_interval_days", css_class="col-md-4"),
+                    Column("decline_threshold_percent", css_class="col-md-4"),
+                    Column("visit_edit_hours", css_class="col-md-4"),
+                ),
+            ),
             Submit("save", _("Save"), css_class="btn-primary"),
         )
 

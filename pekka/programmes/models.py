@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from pekka.permissions import programme_ids_visible_to
@@ -37,6 +38,15 @@ class Programme(models.Model):
         blank=True,
         help_text=_("Shown in lists and filters, e.g. “PEKKA BKT”."),
     )
+    slug = models.SlugField(
+        _("code"),
+        max_length=60,
+        unique=True,
+        blank=True,
+        help_text=_(
+            "Left blank, it is made from the short name. Short code used on the command line and in file names, e.g. “pekka-bukittinggi”."
+        ),
+    )
     category = models.CharField(_("category"), max_length=10, choices=Category.choices, default=Category.PEKKA)
     funder = models.CharField(_("funder"), max_length=200, blank=True)
     partner = models.CharField(_("implementing partner"), max_length=200, blank=True)
@@ -52,6 +62,24 @@ class Programme(models.Model):
         through="ProgrammeStaff",
         related_name="programmes",
         blank=True,
+    )
+    # Mentoring and monitoring rules differ per funder, so they are programme settings.
+    visit_interval_days = models.PositiveSmallIntegerField(
+        _("visit interval (days)"),
+        default=30,
+        help_text=_("A beneficiary not visited for this many days is listed on her facilitator's day."),
+    )
+    decline_threshold_percent = models.PositiveSmallIntegerField(
+        _("decline threshold (%)"),
+        default=20,
+        help_text=_(
+            "A quarterly turnover, assets or workers figure that falls by more than this opens a follow-up task."
+        ),
+    )
+    visit_edit_hours = models.PositiveSmallIntegerField(
+        _("visit edit window (hours)"),
+        default=48,
+        help_text=_("How long the author may edit a visit; after that only a coordinator corrects it."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -70,6 +98,11 @@ class Programme(models.Model):
 
     def __str__(self):
         return self.short_name or self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_programme_slug(self.short_name or self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
 
     @property
     def category_short(self) -> str:
@@ -102,3 +135,13 @@ class ProgrammeStaff(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.programme}"
+
+
+def unique_programme_slug(text: str, *, exclude_pk=None) -> str:
+    """A slug from ``text`` that no other programme uses (``-2``, ``-3``… appended on a clash)."""
+    base = slugify(text)[:55] or "program"
+    slug, n = base, 1
+    while Programme.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
