@@ -167,9 +167,15 @@ def build_demo(*, password: str) -> dict[str, int]:
     """Builds (or refreshes) the whole demo world and returns how many rows of each kind it holds."""
     # Imported here: the registry's demo step uses this module's programme names.
     from beneficiaries.demo import seed_registry
+    from groups.demo import seed_groups
+    from loans.demo import seed_loans
+    from mentoring.demo import seed_mentoring
 
     users = seed_users(password=password)
     programmes = seed_programmes(users=users)
     counts = {"users": len(users), "programmes": len(programmes)}
     counts.update(seed_registry(programmes=programmes, users=users))
+    counts.update(seed_groups(programmes=programmes, users=users))
+    counts.update(seed_mentoring(programmes=programmes, users=users))
+    counts.update(seed_loans(programmes=programmes, users=users))
     return counts

@@ -144,6 +144,19 @@ def _visible_beneficiary(request, pk):
     return get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=pk)
 
 
+def app_sections(request, beneficiary) -> list[str]:
+    """Sections the other apps add to the page: groups, visits and trainings, loans and grants."""
+    from groups.panels import beneficiary_sections as groups_sections
+    from loans.panels import beneficiary_sections as loans_sections
+    from mentoring.panels import beneficiary_sections as mentoring_sections
+
+    return [
+        *groups_sections(request, beneficiary),
+        *mentoring_sections(request, beneficiary),
+        *loans_sections(request, beneficiary),
+    ]
+
+
 def beneficiary_detail(request, pk, *, show_identifiers=False):
     beneficiary = get_object_or_404(
         Beneficiary.objects.visible_to(request.user)
@@ -185,6 +198,7 @@ def beneficiary_detail(request, pk, *, show_identifiers=False):
             if may_edit
             else {},
             "history": change_log(beneficiary),
+            "sections": app_sections(request, beneficiary),
         },
     )
 

@@ -8,6 +8,8 @@ from pekka.regions.widgets import RegionMultipleField
 
 from .models import Programme
 
+RULE_FIELDS = ("visit_interval_days", "decline_threshold_percent", "visit_edit_hours")
+
 
 class DateInput(forms.DateInput):
     """The phone's own date picker; the value travels as yyyy-mm-dd and is shown by the browser's locale."""
@@ -59,6 +61,8 @@ class ProgrammeForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["areas"].initial = list(self.instance.areas.values_list("code", flat=True))
             self.fields["staff"].initial = list(self.instance.staff.values_list("pk", flat=True))
+        for name in RULE_FIELDS:  # an older form or a script may leave them out: keep the default
+            self.fields[name].required = False
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "name",
@@ -85,6 +89,9 @@ class ProgrammeForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name in RULE_FIELDS:
+            if cleaned.get(name) is None:
+                cleaned[name] = getattr(self.instance, name) or Programme._meta.get_field(name).default
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date cannot be before the start date."))

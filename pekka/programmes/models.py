@@ -43,9 +43,7 @@ class Programme(models.Model):
         max_length=60,
         unique=True,
         blank=True,
-        help_text=_(
-            "Left blank, it is made from the short name. Short code used on the command line and in file names, e.g. “pekka-bukittinggi”."
-        ),
+        help_text=_("Short code for the command line and file names, e.g. “pekka-bukittinggi”."),
     )
     category = models.CharField(_("category"), max_length=10, choices=Category.choices, default=Category.PEKKA)
     funder = models.CharField(_("funder"), max_length=200, blank=True)

@@ -33,13 +33,13 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='programme',
             name='slug',
-            field=models.SlugField(blank=True, help_text='Left blank, it is made from the short name. Short code used on the command line and in file names, e.g. “pekka-bukittinggi”.', max_length=60, db_index=False, verbose_name='code'),
+            field=models.SlugField(blank=True, help_text='Short code for the command line and file names, e.g. “pekka-bukittinggi”.', max_length=60, db_index=False, verbose_name='code'),
         ),
         migrations.RunPython(fill_slugs, migrations.RunPython.noop),
         migrations.AlterField(
             model_name='programme',
             name='slug',
-            field=models.SlugField(blank=True, help_text='Left blank, it is made from the short name. Short code used on the command line and in file names, e.g. “pekka-bukittinggi”.', max_length=60, unique=True, verbose_name='code'),
+            field=models.SlugField(blank=True, help_text='Short code for the command line and file names, e.g. “pekka-bukittinggi”.', max_length=60, unique=True, verbose_name='code'),
         ),
         migrations.AddField(
             model_name='programme',
