@@ -1,7 +1,21 @@
-"""What the groups app shows on other apps' pages. Each function renders one self-contained section (its own
-queries, a fixed number of them) so the beneficiary page stays one template without knowing about groups."""
+"""What the groups app shows on other apps' pages."""
+
+from django.template.loader import render_to_string
+
+from .models import Group, Membership
 
 
 def beneficiary_sections(request, beneficiary) -> list[str]:
-    """HTML sections for the beneficiary page (empty list when there is nothing to show)."""
-    return []
+    """The groups she belongs or belonged to, with her roles over time (one query)."""
+    memberships = list(
+        Membership.objects.filter(beneficiary=beneficiary, group__in=Group.objects.visible_to(request.user))
+        .select_related("group__business_type")
+        .order_by("group__name", "joined_on")
+    )
+    if not memberships:
+        return []
+    return [
+        render_to_string(
+            "groups/_beneficiary_groups.html", {"memberships": memberships, "beneficiary": beneficiary}, request
+        )
+    ]

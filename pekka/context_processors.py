@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 NAV_ITEMS = [
     ("home", _("Home"), "house", {"admin", "manager", "coordinator", "facilitator"}),
     ("beneficiaries:list", _("Beneficiaries"), "people", {"admin", "manager", "coordinator", "facilitator"}),
+    ("groups:list", _("Groups"), "diagram-3", {"admin", "manager", "coordinator", "facilitator"}),
     ("programmes:list", _("Programmes"), "briefcase", {"admin", "manager", "coordinator", "facilitator"}),
 ]
 
