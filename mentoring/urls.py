@@ -1,4 +1,27 @@
+from django.urls import path
+
+from .views import followups, monitoring, trainings, visits
+
 app_name = "mentoring"
 
-# Pages arrive with the mentoring issue; the app is wired now so its URLs have a home.
-urlpatterns = []
+urlpatterns = [
+    path("kunjungan/", visits.visit_list, name="visit_list"),
+    path("kunjungan/<int:pk>/", visits.visit_detail, name="visit_detail"),
+    path("kunjungan/<int:pk>/ubah/", visits.visit_edit, name="visit_edit"),
+    path("kunjungan/foto/<int:pk>/", visits.visit_photo, name="visit_photo"),
+    path("penerima-manfaat/<int:beneficiary_pk>/kunjungan/", visits.visit_create, name="visit_create"),
+    path("kelompok/<int:group_pk>/sesi/", visits.group_session_create, name="group_session_create"),
+    path("ping/", visits.ping, name="ping"),
+    path("tindak-lanjut/", followups.followup_list, name="followup_list"),
+    path("tindak-lanjut/<int:pk>/selesai/", followups.followup_done, name="followup_done"),
+    path("penerima-manfaat/<int:beneficiary_pk>/tindak-lanjut/", followups.followup_create, name="followup_create"),
+    path("pelatihan/", trainings.training_list, name="training_list"),
+    path("pelatihan/baru/", trainings.training_create, name="training_create"),
+    path("pelatihan/<int:pk>/", trainings.training_detail, name="training_detail"),
+    path("pelatihan/<int:pk>/ubah/", trainings.training_edit, name="training_edit"),
+    path("pelatihan/<int:pk>/kehadiran/", trainings.training_attendance, name="training_attendance"),
+    path("monev/", monitoring.monitoring_index, name="monitoring_index"),
+    path("monev/kelompok/<int:group_pk>/", monitoring.monitoring_group, name="monitoring_group"),
+    path("monev/penerima-manfaat/<int:beneficiary_pk>/", monitoring.monitoring_create, name="monitoring_create"),
+    path("monev/impor/", monitoring.monitoring_import, name="monitoring_import"),
+]

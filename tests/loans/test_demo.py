@@ -5,20 +5,8 @@ from django.core.management import call_command
 
 from loans.demo import FIRST_CYCLE, GRANT_SOURCE
 from loans.models import CapitalGrant, Instalment, Loan, Proposal, Repayment
-from pekka import demo as pekka_demo
-from pekka.demo import DEMO_PROGRAMMES
-from tests.regions.factories import region_chain
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
-
-
-@pytest.fixture
-def demo_regions(db):
-    """The demo's areas and villages with their parents."""
-    codes = {c for p in DEMO_PROGRAMMES for c in p.areas} | set(getattr(pekka_demo, "PASURUAN_VILLAGES", ()))
-    for code in codes:
-        parts = code.split(".")
-        region_chain(*[(".".join(parts[:n]), f"Wilayah {'.'.join(parts[:n])}") for n in range(1, len(parts) + 1)])
 
 
 def counts():

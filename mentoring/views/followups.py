@@ -1,0 +1,70 @@
+"""Follow-up tasks: the list with a one-tap "done", and adding a task for a woman."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from beneficiaries.models import Beneficiary
+from pekka.permissions import can_complete_follow_up, can_record_visit, require
+from pekka.programmes.models import Programme
+
+from ..filters import FollowUpFilter
+from ..forms import FollowUpCreateForm, staff_for
+from ..models import FollowUp
+from ..services import add_follow_up, complete_follow_up, reopen_follow_up
+
+
+def followup_list(request):
+    data = request.GET.copy()
+    data.setdefault("state", "open")  # what is still to do, unless she asks for another list
+    queryset = FollowUp.objects.visible_to(request.user).select_related(
+        "beneficiary", "group", "owner", "visit", "monitoring_report"
+    )
+    filterset = FollowUpFilter(data, queryset=queryset, request=request)
+    follow_ups = filterset.qs if filterset.is_valid() else queryset.none()
+    page = Paginator(follow_ups.order_by("done_on", "due_on", "pk"), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for follow_up in page:
+        follow_up.may_complete = can_complete_follow_up(request.user, follow_up)
+    return render(
+        request, "mentoring/followup_list.html", {"filter": filterset, "page": page, "today": timezone.localdate()}
+    )
+
+
+def _back(request, default):
+    back = request.POST.get("next", "")
+    return back if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) else default
+
+
+@require_POST
+def followup_done(request, pk):
+    follow_up = get_object_or_404(FollowUp.objects.visible_to(request.user).select_related("beneficiary"), pk=pk)
+    require(can_complete_follow_up(request.user, follow_up))
+    if request.POST.get("undo"):
+        reopen_follow_up(follow_up=follow_up, by=request.user)
+        messages.info(request, _("Marked as not done."))
+    else:
+        complete_follow_up(follow_up=follow_up, by=request.user)
+        messages.success(request, _("Done: %(task)s") % {"task": follow_up.description})
+    return redirect(_back(request, reverse("mentoring:followup_list")))
+
+
+def followup_create(request, beneficiary_pk):
+    """A task about a woman without a visit (a call to make, a document to bring)."""
+    beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=beneficiary_pk)
+    require(can_record_visit(request.user, beneficiary))
+    form = FollowUpCreateForm(request.POST or None, initial={"owner": request.user.pk})
+    programmes = Programme.objects.filter(enrolments__beneficiary=beneficiary)
+    form.fields["owner"].queryset = staff_for(request.user, programmes)
+    if request.method == "POST" and form.is_valid():
+        add_follow_up(beneficiary=beneficiary, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Follow-up added."))
+        return redirect("beneficiaries:detail", beneficiary.pk)
+    return render(request, "mentoring/followup_form.html", {"form": form, "beneficiary": beneficiary})
