@@ -6,6 +6,11 @@ NAV_ITEMS = [
     ("home", _("Home"), "house", {"admin", "manager", "coordinator", "facilitator"}),
     ("beneficiaries:list", _("Beneficiaries"), "people", {"admin", "manager", "coordinator", "facilitator"}),
     ("groups:list", _("Groups"), "diagram-3", {"admin", "manager", "coordinator", "facilitator"}),
+    ("mentoring:visit_list", _("Visits"), "journal-text", {"admin", "manager", "coordinator", "facilitator"}),
+    ("mentoring:training_list", _("Trainings"), "easel", {"admin", "manager", "coordinator", "facilitator"}),
+    ("mentoring:monitoring_index", _("Monitoring"), "graph-up", {"admin", "manager", "coordinator", "facilitator"}),
+    ("loans:list", _("Loans"), "cash-coin", {"admin", "manager", "coordinator", "facilitator"}),
+    ("dashboards:dashboard", _("Reports"), "bar-chart", {"admin", "manager", "coordinator"}),
     ("programmes:list", _("Programmes"), "briefcase", {"admin", "manager", "coordinator", "facilitator"}),
 ]
 

@@ -66,6 +66,16 @@ NARIMBANG = "32.11.07.2011"  # Kecamatan Conggeang, Kabupaten Sumedang
 BUKITTINGGI = "Pemberdayaan Ekonomi PEKKA Miskin Mandiangin Koto Selayang"
 SUSUKAN = "Pendampingan Kewirausahaan Sosial KPM Kecamatan Susukan"
 CITRA_SARI = "Kemitraan Kelompok Perajin Emping Melinjo Citra Sari"
+PASURUAN = "Penguatan Kapasitas Perempuan Pelaku Usaha Mikro Pasuruan"
+# Seed 003: two villages in each of Kecamatan Pandaan, Prigen and Sukorejo, Kabupaten Pasuruan.
+PASURUAN_VILLAGES = (
+    "35.14.11.1011",
+    "35.14.11.1007",
+    "35.14.10.1009",
+    "35.14.10.1008",
+    "35.14.09.2004",
+    "35.14.09.2001",
+)
 
 DEMO_PROGRAMMES = [
     DemoProgramme(
@@ -109,6 +119,21 @@ DEMO_PROGRAMMES = [
         areas=(NARIMBANG,),
         staff=("manajer2", "pendamping3"),
         description="Pinjaman modal bergulir dan pembinaan bagi sepuluh perajin emping melinjo di Desa Narimbang.",
+    ),
+    DemoProgramme(
+        name=PASURUAN,
+        short_name="UMKM Pasuruan",
+        category=Category.OTHER,
+        funder="PT HM Sampoerna Tbk",
+        partner="Tim Community Facilitator Pasuruan",
+        start=dt.date(2010, 12, 1),
+        end=dt.date(2011, 11, 30),
+        areas=("35.14.11", "35.14.10", "35.14.09"),
+        staff=("manajer", "koordinator"),
+        description=(
+            "Pelatihan ekonomi rumah tangga, manajemen dan pembukuan usaha bagi 500 perempuan pelaku usaha mikro, "
+            "pelatihan gender dan peran LKM di Kecamatan Pandaan, Prigen dan Sukorejo."
+        ),
     ),
 ]
 
@@ -170,6 +195,7 @@ def build_demo(*, password: str) -> dict[str, int]:
     from groups.demo import seed_groups
     from loans.demo import seed_loans
     from mentoring.demo import seed_mentoring
+    from pekka.dashboards.demo import seed_pasuruan
 
     users = seed_users(password=password)
     programmes = seed_programmes(users=users)
@@ -178,4 +204,5 @@ def build_demo(*, password: str) -> dict[str, int]:
     counts.update(seed_groups(programmes=programmes, users=users))
     counts.update(seed_mentoring(programmes=programmes, users=users))
     counts.update(seed_loans(programmes=programmes, users=users))
+    counts.update(seed_pasuruan(programmes=programmes, users=users))
     return counts

@@ -17,6 +17,7 @@ urlpatterns = [
     path("akun/", include("pekka.accounts.urls")),
     path("wilayah/", include("pekka.regions.urls")),
     path("program/", include("pekka.programmes.urls")),
+    path("laporan/", include("pekka.dashboards.urls")),
     path("penerima-manfaat/", include("beneficiaries.urls")),
     path("kelompok/", include("groups.urls")),
     path("pendampingan/", include("mentoring.urls")),

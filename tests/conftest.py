@@ -104,3 +104,15 @@ def foreign_beneficiary(other_programme):
     from tests.beneficiaries.factories import BeneficiaryFactory
 
     return BeneficiaryFactory(full_name="Sumiyati", programme=other_programme)
+
+
+@pytest.fixture
+def demo_regions(db):
+    """Every region the demo world needs, with real-shaped parents (codes only; names are placeholders)."""
+    from pekka.demo import DEMO_PROGRAMMES, PASURUAN_VILLAGES
+    from tests.regions.factories import region_chain
+
+    codes = {c for p in DEMO_PROGRAMMES for c in p.areas} | set(PASURUAN_VILLAGES)
+    for code in codes:
+        parts = code.split(".")
+        region_chain(*[(".".join(parts[:n]), f"Wilayah {'.'.join(parts[:n])}") for n in range(1, len(parts) + 1)])

@@ -3,6 +3,7 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import render
 from django.utils import timezone
 
+from mentoring.day import facilitator_day, team_days
 from pekka.accounts.models import Role
 from pekka.programmes.models import Programme, ProgrammeStaff
 from pekka.regions.models import Region
@@ -30,7 +31,14 @@ def home(request):
         context["region_count"] = Region.objects.filter(level=4).count()
         template = "dashboards/home_admin.html"
     elif user.is_facilitator:
+        context["day"] = facilitator_day(user, today=today)
         template = "dashboards/home_facilitator.html"
+    elif user.is_coordinator:
+        context["team"] = team_days(user, today=today)
+        template = "dashboards/home_coordinator.html"
     else:
-        template = "dashboards/home_manager.html"
+        # A manager lands on her programmes' dashboard: the figures are what she came for.
+        from .reports import dashboard
+
+        return dashboard(request)
     return render(request, template, context)

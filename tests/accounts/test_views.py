@@ -55,8 +55,8 @@ def test_login_with_the_right_password_lands_on_the_home_page(client, facilitato
     ("role", "expected_text", "not_expected"),
     [
         (Role.ADMIN, "Tambah pengguna", "Hari ini"),
-        (Role.MANAGER, "Program yang sedang berjalan", "Tambah pengguna"),
-        (Role.COORDINATOR, "Program tim Anda", "Tambah pengguna"),
+        (Role.MANAGER, "Dasbor program", "Tambah pengguna"),
+        (Role.COORDINATOR, "Program yang sedang berjalan", "Tambah pengguna"),
         (Role.FACILITATOR, "Hari ini", "Tambah pengguna"),
     ],
 )

@@ -1,9 +1,8 @@
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
 
-from beneficiaries.demo import demo_people
+from beneficiaries.demo import demo_people, seed_registry
 from beneficiaries.models import (
     Beneficiary,
     Business,
@@ -15,8 +14,8 @@ from beneficiaries.models import (
     Permit,
 )
 from beneficiaries.nik import check_nik
-from pekka.demo import BUKITTINGGI, CITRA_SARI, SUSUKAN
-from tests.regions.factories import region_chain
+from pekka.demo import BUKITTINGGI, CITRA_SARI, SUSUKAN, seed_programmes, seed_users
+from tests.regions.factories import RegionFactory, region_chain
 
 pytestmark = pytest.mark.django_db
 
@@ -52,11 +51,17 @@ AREAS = [
 
 @pytest.fixture
 def demo():
-    """The regions, then the whole demo world built once."""
+    """The regions, then the demo's staff, programmes and registry."""
     for province, regency, district, villages in AREAS:
         for village in villages:
             region_chain(province, regency, district, village)
-    call_command("seed_demo", "--password", "x")
+    region_chain(("35", "Jawa Timur"), ("35.14", "Kabupaten Pasuruan"))
+    for code in ("35.14.09", "35.14.10", "35.14.11"):  # seed 003's areas, which the registry does not use
+        RegionFactory(code=code, name=f"Kecamatan {code}", level=3, parent_id="35.14")
+    # Only the steps this test is about: users, programmes and the registry (the full seed_demo also builds
+    # groups, visits, loans and seed 003's 500 women, which take far longer and are tested in their apps).
+    users = seed_users(password="x")
+    seed_registry(programmes=seed_programmes(users=users), users=users)
 
 
 def enrolled_in(programme_name):
@@ -76,7 +81,8 @@ def snapshot() -> dict[str, int]:
 def test_a_second_run_changes_nothing(demo):
     before = snapshot()
 
-    call_command("seed_demo", "--password", "x")
+    users = seed_users(password="x")
+    seed_registry(programmes=seed_programmes(users=users), users=users)
 
     assert snapshot() == before
     assert before["Beneficiary"] == 62

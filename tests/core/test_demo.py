@@ -2,19 +2,9 @@ import pytest
 from django.core.management import call_command
 
 from pekka.accounts.models import User
-from pekka.demo import DEMO_PROGRAMMES
 from pekka.programmes.models import Programme
-from tests.regions.factories import region_chain
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo_regions():
-    """The demo programmes' villages with their real parents: NIK and KK numbers start with the kecamatan code."""
-    for code in {c for p in DEMO_PROGRAMMES for c in p.areas}:
-        parts = code.split(".")
-        region_chain(*[(".".join(parts[:n]), f"Wilayah {'.'.join(parts[:n])}") for n in range(1, 5)])
 
 
 def test_seed_demo_builds_every_role_and_programme_and_is_idempotent(demo_regions):
@@ -28,7 +18,7 @@ def test_seed_demo_builds_every_role_and_programme_and_is_idempotent(demo_region
         "facilitator",
     }
     assert User.objects.get(username="pendamping1").check_password("demo-uji-123")
-    assert Programme.objects.count() == 3
+    assert Programme.objects.count() == 4
     bukittinggi = Programme.objects.get(short_name="PEKKA Bukittinggi")
     assert bukittinggi.areas.count() == 3
     assert set(bukittinggi.staff.values_list("username", flat=True)) == {

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.utils import translation
 
 from loans.models import Instalment, Loan, Proposal, Repayment, RepaymentAllocation
 from loans.services import (
@@ -21,6 +22,14 @@ from tests.groups.factories import GroupFactory
 from tests.loans.factories import LoanFactory, LoanProductFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests match the services' refusals by their English msgids; the pages are tested in Indonesian."""
+    with translation.override("en"):
+        yield
+
 
 FEB_5, MAR_5, APR_5 = dt.date(2026, 2, 5), dt.date(2026, 3, 5), dt.date(2026, 4, 5)
 
