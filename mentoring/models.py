@@ -167,6 +167,8 @@ class Visit(models.Model):
             models.Index(fields=["beneficiary", "-visited_on"]),
             models.Index(fields=["group", "-visited_on"]),
             models.Index(fields=["author", "-visited_on"]),
+            # Dashboards count a programme's visits in a period.
+            models.Index(fields=["programme", "visited_on"]),
         ]
 
     def __str__(self):

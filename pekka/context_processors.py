@@ -1,14 +1,23 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# (url name, label, Bootstrap icon, who sees it). Later modules add their entries here.
+# (url name, label, Bootstrap icon, who sees it); a list of (url name, label, icon) in place of the url name makes
+# a drop-down menu.
 NAV_ITEMS = [
     ("home", _("Home"), "house", {"admin", "manager", "coordinator", "facilitator"}),
     ("beneficiaries:list", _("Beneficiaries"), "people", {"admin", "manager", "coordinator", "facilitator"}),
     ("groups:list", _("Groups"), "diagram-3", {"admin", "manager", "coordinator", "facilitator"}),
-    ("mentoring:visit_list", _("Visits"), "journal-text", {"admin", "manager", "coordinator", "facilitator"}),
-    ("mentoring:training_list", _("Trainings"), "easel", {"admin", "manager", "coordinator", "facilitator"}),
-    ("mentoring:monitoring_index", _("Monitoring"), "graph-up", {"admin", "manager", "coordinator", "facilitator"}),
+    (
+        [  # one menu: the facilitators' daily work
+            ("mentoring:visit_list", _("Visits"), "journal-text"),
+            ("mentoring:followup_list", _("Follow-ups"), "list-check"),
+            ("mentoring:training_list", _("Trainings"), "easel"),
+            ("mentoring:monitoring_index", _("Monitoring"), "graph-up"),
+        ],
+        _("Mentoring"),
+        "journal-text",
+        {"admin", "manager", "coordinator", "facilitator"},
+    ),
     ("loans:list", _("Loans"), "cash-coin", {"admin", "manager", "coordinator", "facilitator"}),
     ("dashboards:dashboard", _("Reports"), "bar-chart", {"admin", "manager", "coordinator"}),
     ("programmes:list", _("Programmes"), "briefcase", {"admin", "manager", "coordinator", "facilitator"}),
@@ -22,10 +31,20 @@ def navigation(request):
         return {}
     role = "admin" if user.is_admin else user.role
     items = []
-    for url_name, label, icon, roles in NAV_ITEMS:
+    for target, label, icon, roles in NAV_ITEMS:
         if role not in roles:
             continue
-        url = reverse(url_name)
-        active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"url": url, "label": label, "icon": icon, "active": active})
+        if isinstance(target, list):
+            children = [_entry(request, *child) for child in target]
+            items.append(
+                {"label": label, "icon": icon, "children": children, "active": any(c["active"] for c in children)}
+            )
+        else:
+            items.append(_entry(request, target, label, icon))
     return {"nav_items": items}
+
+
+def _entry(request, url_name, label, icon) -> dict:
+    url = reverse(url_name)
+    active = request.path == url if url == "/" else request.path.startswith(url)
+    return {"url": url, "label": label, "icon": icon, "active": active}

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves the collected static files (compressed, cached for a year when STATIC_MANIFEST=1) in production.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -153,6 +155,16 @@ STATICFILES_DIRS = [
     ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
     ("vendor/tom-select", NODE_MODULES / "tom-select" / "dist"),
 ]
+# Production (docs/deploy.md) runs `collectstatic` and sets STATIC_MANIFEST=1: file names carry a content hash,
+# so WhiteNoise lets browsers keep them for a year. Without it (development, tests) no manifest is needed.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("STATIC_MANIFEST")
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
@@ -165,6 +177,14 @@ SESSION_COOKIE_AGE = 14 * 24 * 3600  # facilitators stay logged in on their phon
 SESSION_COOKIE_HTTPONLY = True
 # Behind HTTPS in production set SECURE_COOKIES=1 (docs/deploy.md); the local server is plain HTTP.
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
+# HTTPS in production (all off by default; docs/deploy.md lists the values `check --deploy` wants).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # load balancers check over plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+# Behind a proxy that terminates TLS and sets X-Forwarded-Proto (and strips it from clients).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SECURE_PROXY_SSL_HEADER") else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -179,3 +199,17 @@ LOGGING = {
 
 # How many rows a list page shows.
 PAGE_SIZE = 25
+
+# Dashboard and report figures (pekka/dashboards/figures.py::cached) are reused for this many seconds when it is
+# above 0: a database cache shared by every app server (`manage.py createcachetable`). Off by default, so a
+# developer's and the tests' figures are always live; production sets it (docs/deploy.md).
+FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", "0"))
+if FIGURES_CACHE_SECONDS:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "figures": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "pekka_figures_cache",
+            "TIMEOUT": FIGURES_CACHE_SECONDS,
+        },
+    }

@@ -446,8 +446,8 @@ def test_her_sections_take_a_fixed_number_of_queries(
         FollowUpFactory(beneficiary=beneficiary)
     request = rf.get("/")
     request.user = facilitator
-    # timeline, visit count, trainings, monitoring, open follow-ups
-    with django_assert_num_queries(5):
+    # her meetings, timeline, visit count, trainings, monitoring, open follow-ups
+    with django_assert_num_queries(6):
         beneficiary_sections(request, beneficiary)
 
 
