@@ -10,6 +10,7 @@ from .models import (
     Household,
     HouseholdMember,
     IdentifierAccess,
+    ImportBatch,
     NotDuplicate,
     OnlinePresence,
     Permit,
@@ -103,3 +104,20 @@ class IdentifierAccessAdmin(admin.ModelAdmin):
 class NotDuplicateAdmin(admin.ModelAdmin):
     list_display = ["first", "second", "decided_by", "decided_at"]
     list_select_related = ["first", "second", "decided_by"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Imports are made and committed on their own pages; the admin only shows them (and may delete one)."""
+
+    list_display = ["file_name", "programme", "status", "uploaded_by", "uploaded_at", "row_count", "invalid_count"]
+    list_filter = ["status", "programme"]
+    list_select_related = ["programme", "uploaded_by"]
+    search_fields = ["file_name"]
+    exclude = ["report"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

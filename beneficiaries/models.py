@@ -223,7 +223,11 @@ class Beneficiary(models.Model):
         verbose_name_plural = _("beneficiaries")
         ordering = ["full_name", "pk"]
         constraints = [models.UniqueConstraint(fields=["nik"], condition=~Q(nik=""), name="unique_nik_when_known")]
-        indexes = [models.Index(fields=["facilitator", "full_name"]), models.Index(fields=["birth_date"])]
+        indexes = [
+            models.Index(fields=["facilitator", "full_name"]),
+            models.Index(fields=["birth_date"]),
+            models.Index(fields=["full_name", "id"]),  # the list's default order (issue 9: 57 ms → 0.3 ms)
+        ]
 
     def __str__(self):
         return self.full_name
@@ -451,3 +455,64 @@ class NotDuplicate(models.Model):
 
     def __str__(self):
         return f"{self.first_id} ≠ {self.second_id}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be checked")
+    CHECKING = "checking", _("Checking")
+    CHECKED = "checked", _("Checked")
+    COMMITTING = "committing", _("Importing")
+    COMMITTED = "committed", _("Imported")
+    FAILED = "failed", _("Could not be read")
+
+
+class ImportBatch(models.Model):
+    """An uploaded beneficiary list: the file as received, who sent it for which programme, the check's progress
+    and report, and what committing it wrote. The report (JSON) holds the counts, every problem and a preview."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme", verbose_name=_("programme"), on_delete=models.PROTECT, related_name="imports"
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True, help_text=_("Empty: the first sheet."))
+    language = models.CharField(_("language"), max_length=10, default="id")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    new_count = models.PositiveIntegerField(_("new"), default=0)
+    update_count = models.PositiveIntegerField(_("updates"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    invalid_count = models.PositiveIntegerField(_("invalid"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("beneficiary import")
+        verbose_name_plural = _("beneficiary imports")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.uploaded_at:%d/%m/%Y %H:%M})" if self.uploaded_at else self.file_name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.COMMITTING}

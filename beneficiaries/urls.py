@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import duplicates, export, registry
+from .views import duplicates, export, imports, registry
 
 app_name = "beneficiaries"
 
@@ -14,6 +14,15 @@ urlpatterns = [
     path("duplikat/<int:first>/<int:second>/", duplicates.duplicate_compare, name="duplicate_compare"),
     path("duplikat/<int:first>/<int:second>/gabung/", duplicates.duplicate_merge, name="duplicate_merge"),
     path("duplikat/<int:first>/<int:second>/bukan/", duplicates.duplicate_dismiss, name="duplicate_dismiss"),
+    path("impor/", imports.import_list, name="import_list"),
+    path("impor/baru/", imports.import_create, name="import_create"),
+    path("impor/templat.<str:fmt>", imports.import_template, name="import_template"),
+    path("impor/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("impor/<int:pk>/progres/", imports.import_progress, name="import_progress"),
+    path("impor/<int:pk>/simpan/", imports.import_commit, name="import_commit"),
+    path("impor/<int:pk>/periksa-ulang/", imports.import_recheck, name="import_recheck"),
+    path("impor/<int:pk>/berkas/", imports.import_file, name="import_file"),
+    path("impor/<int:pk>/berkas-kesalahan/", imports.import_error_file, name="import_error_file"),
     path("<int:pk>/", registry.beneficiary_detail, name="detail"),
     path("<int:pk>/ubah/", registry.beneficiary_edit, name="edit"),
     path("<int:pk>/identitas/", registry.reveal_identifiers, name="reveal_identifiers"),
