@@ -57,5 +57,25 @@ test: setup lint
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Load benchmark (bench/README.md): PostgreSQL at BENCH_DATABASE_URL is created, migrated and filled with the
+# generated national-size data once (about ten minutes), then the pages are driven under gunicorn.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pekka_scale
+BENCH_BENEFICIARIES ?= 100000
+BENCH_USERS ?= 8
+BENCH_DURATION ?= 60
+BENCH_WORKERS ?= 4
+
+bench: setup
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/load.py --beneficiaries $(BENCH_BENEFICIARIES) \
+		--users $(BENCH_USERS) --duration $(BENCH_DURATION) --workers $(BENCH_WORKERS) $(BENCH_ARGS)
+
+# Import benchmark (bench/README.md): 100,000 generated rows checked and committed on SQLite, then on PostgreSQL at
+# BENCH_IMPORT_PG (created if missing; its registry tables are emptied first, so never point it at real data).
+BENCH_IMPORT_PG ?= postgres://postgres@127.0.0.1:5432/pekka_bench
+
+.PHONY: bench-import
+bench-import: setup
+	$(PY) bench/import_bench.py --postgres $(BENCH_IMPORT_PG) $(BENCH_IMPORT_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

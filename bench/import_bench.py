@@ -1,0 +1,471 @@
+"""Benchmark of the beneficiary import: a realistic 100,000-row list, checked and committed on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/import_bench.py [--rows 100000] [--postgres URL | --no-postgres]
+
+(``make bench-import`` runs it; ``make bench-import BENCH_IMPORT_PG=postgres://…`` chooses the PostgreSQL database.)
+
+It writes an XLSX and a CSV file of the same generated rows — women of four real regencies, names in capitals or
+not, NIKs with spaces, dots or apostrophes, dates in five formats (one of them real Excel dates), loosely spelled
+villages, a few percent of typical errors — then, on each database, in a fresh process:
+
+- check CSV, check XLSX: read, normalise, validate and match against the registry (what the upload page does
+  before showing the preview); nothing is written;
+- commit: read the XLSX again and write every valid row in one transaction (what the commit button and
+  ``manage.py import_beneficiaries`` do: ``parse_rows`` + ``commit_import``);
+- re-import: the same file again, which changes nothing.
+
+It prints rows per second for each step and the process's peak memory. The SQLite database is a file in the
+system's temporary folder; the PostgreSQL database (``pekka_bench`` on 127.0.0.1 unless told otherwise) is created
+if missing and its registry tables are emptied first: never point it at a database whose data you want to keep.
+"""
+
+import argparse
+import datetime as dt
+import gc
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/pekka_bench"
+WORK = Path(tempfile.gettempdir()) / "pekka-bench-import"
+REGENCIES = ["13.75", "33.22", "32.11", "35.14"]  # Kota Bukittinggi, Kab. Semarang, Kab. Sumedang, Kab. Pasuruan
+FACILITATORS = ["bench_pendamping1", "bench_pendamping2", "bench_pendamping3"]
+PROGRAMME = "Bench PEKKA"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--postgres", default=os.environ.get("BENCH_IMPORT_PG") or DEFAULT_PG, help="PostgreSQL URL")
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    parser.add_argument("--run", help=argparse.SUPPRESS)  # internal: measure on this database URL
+    args = parser.parse_args()
+    if args.run:
+        return _measure(args.run, rows=args.rows)
+
+    WORK.mkdir(exist_ok=True)
+    targets = []
+    if not args.no_sqlite:
+        targets.append(("SQLite", f"sqlite:///{WORK / 'bench.sqlite3'}"))
+    if not args.no_postgres:
+        if _postgres_ready(args.postgres):
+            targets.append(("PostgreSQL", args.postgres))
+        else:
+            print(f"PostgreSQL at {args.postgres} does not answer: skipped.", file=sys.stderr)
+    results = []
+    for label, url in targets:
+        print(f"\n== {label} ({url}) ==", flush=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--run", url, "--rows", str(args.rows)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        lines = done.stdout.splitlines()
+        print("\n".join(line for line in lines if not line.startswith("{")), flush=True)
+        if done.returncode:
+            print(f"{label}: the benchmark failed (exit {done.returncode}).", file=sys.stderr)
+            return done.returncode
+        results.append((label, json.loads(lines[-1])))
+    _summary(results)
+    return 0
+
+
+def _postgres_ready(url: str) -> bool:
+    """Whether PostgreSQL answers at ``url``; creates the database if the server answers but it is missing."""
+    import dj_database_url
+    import psycopg2
+
+    config = dj_database_url.parse(url)
+    params = {"host": config["HOST"], "port": config["PORT"] or 5432, "user": config["USER"]}
+    if config["PASSWORD"]:
+        params["password"] = config["PASSWORD"]
+    try:
+        psycopg2.connect(dbname=config["NAME"], connect_timeout=3, **params).close()
+        return True
+    except psycopg2.OperationalError as exc:
+        if "does not exist" not in str(exc):
+            return False
+    connection = psycopg2.connect(dbname="postgres", connect_timeout=3, **params)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    connection.close()
+    return True
+
+
+def _summary(results) -> None:
+    print("\n== Summary ==")
+    header = f"{'database':<11} {'step':<10} {'rows':>8} {'seconds':>8} {'CPU s':>7} {'rows/s':>8}"
+    print(header)
+    print("-" * len(header))
+    for label, result in results:
+        for step in result["steps"]:
+            print(
+                f"{label:<11} {step['name']:<10} {step['rows']:>8} {step['seconds']:>8.1f} {step['cpu']:>7.1f} "
+                f"{step['rows'] / step['seconds']:>8.0f}"
+            )
+        check, commit = result["steps"][1], result["steps"][2]
+        print(
+            f"{label:<11} checked and committed in one go (the command, the commit step): {commit['seconds']:.1f} s; "
+            f"upload page (check, then commit): {check['seconds'] + commit['seconds']:.1f} s; "
+            f"peak memory {result['peak_mb']:.0f} MB"
+        )
+    if results:
+        print(f"rows: {results[0][1]['counts']}")
+
+
+# --- inside the measuring process ---
+
+
+def _measure(url: str, *, rows: int) -> int:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pekka.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from pekka.regions.models import Region
+
+    started = time.monotonic()
+    call_command("migrate", verbosity=0)
+    if Region.objects.count() < 90_000:
+        call_command("load_regions", verbosity=0)
+    programme, admin = _cast()
+    _empty_registry()
+    xlsx, csv_file = _files(rows)
+    print(
+        f"set-up: {time.monotonic() - started:.1f} s; files: {xlsx} ({xlsx.stat().st_size / 1e6:.1f} MB), "
+        f"{csv_file} ({csv_file.stat().st_size / 1e6:.1f} MB)",
+        flush=True,
+    )
+
+    from beneficiaries.importers import parse_rows
+    from beneficiaries.importing.matching import match_rows
+    from beneficiaries.importing.services import commit_import
+
+    steps = []
+
+    def step(name, work):
+        gc.collect()
+        wall, cpu = time.perf_counter(), time.process_time()
+        plan = work()
+        result = {
+            "name": name,
+            "rows": len(plan.rows),
+            "seconds": time.perf_counter() - wall,
+            "cpu": time.process_time() - cpu,
+        }
+        steps.append(result)
+        print(
+            f"{name:<10} {result['rows']} rows in {result['seconds']:.1f} s (CPU {result['cpu']:.1f} s): "
+            f"{result['rows'] / result['seconds']:.0f} rows/s — {plan.counts}",
+            flush=True,
+        )
+        return plan
+
+    def check(path):
+        with open(path, "rb") as file:
+            return match_rows(parse_rows(file, filename=path.name), programme=programme)
+
+    def commit(path):
+        with open(path, "rb") as file:
+            parsed = parse_rows(file, filename=path.name)
+        return commit_import(parsed=parsed, programme=programme, by=admin, reason="bench")
+
+    step("check CSV", lambda: check(csv_file))
+    step("check XLSX", lambda: check(xlsx))
+    plan = step("commit", lambda: commit(xlsx))
+    counts = plan.counts
+    del plan
+    step("re-import", lambda: commit(xlsx))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (RSS): {peak:.0f} MB", flush=True)
+    print(json.dumps({"steps": steps, "peak_mb": peak, "counts": counts}))
+    return 0
+
+
+def _cast():
+    from django.contrib.auth import get_user_model
+
+    from pekka.accounts.models import Role
+    from pekka.programmes.models import Programme, ProgrammeStaff
+
+    users = get_user_model().objects
+    admin = users.filter(username="bench_admin").first() or users.create(username="bench_admin", role=Role.ADMIN)
+    programme, _created = Programme.objects.get_or_create(
+        name=PROGRAMME, defaults={"start_date": dt.date(2025, 1, 1), "category": "pekka"}
+    )
+    for username in FACILITATORS:
+        user = users.filter(username=username).first() or users.create(username=username, role=Role.FACILITATOR)
+        ProgrammeStaff.objects.get_or_create(programme=programme, user=user)
+    return programme, admin
+
+
+def _empty_registry() -> None:
+    """Empties the registry of the bench database (and only of it)."""
+    from django.apps import apps
+    from django.db import connection
+
+    name = str(connection.settings_dict["NAME"])
+    if "bench" not in name:
+        raise SystemExit(f"Refusing to empty {name}: the benchmark only runs on a database named *bench*.")
+    from beneficiaries.models import BusinessType
+
+    models = apps.get_app_config("beneficiaries").get_models()
+    tables = [m._meta.db_table for m in models if m is not BusinessType]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        else:
+            cursor.execute("PRAGMA foreign_keys = OFF")
+            for table in tables:
+                cursor.execute(f'DELETE FROM "{table}"')
+            cursor.execute("PRAGMA foreign_keys = ON")
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM")
+
+
+# --- the generated list ---
+
+WOMEN = [
+    "Asnidar",
+    "Nurhayati",
+    "Elvi",
+    "Yulidar",
+    "Erniwati",
+    "Nurlela",
+    "Syamsidar",
+    "Rosnidar",
+    "Desmawati",
+    "Zuraida",
+    "Fitriani",
+    "Yenni",
+    "Rahmawati",
+    "Sri",
+    "Wahyuni",
+    "Suwarni",
+    "Tumini",
+    "Sukinah",
+    "Partini",
+    "Suparmi",
+    "Wartini",
+    "Jumiati",
+    "Sulastri",
+    "Ngatini",
+    "Rusmini",
+    "Sarinah",
+    "Mujiati",
+    "Imas",
+    "Komariah",
+    "Entin",
+    "Suhartini",
+    "Cucu",
+    "Rohaeni",
+    "Iis",
+    "Nurhasanah",
+    "Enok",
+    "Rukmini",
+    "Yati",
+    "Suryati",
+    "Nining",
+    "Karwati",
+    "Siti",
+    "Aminah",
+    "Nur'aini",
+    "Maimunah",
+    "Rukiah",
+    "Saniah",
+    "Kasmini",
+    "Murtini",
+    "Umi",
+    "Kulsum",
+    "Winarsih",
+    "Tukiyem",
+    "Painah",
+    "Sainem",
+    "Samini",
+    "Rohmah",
+]
+FATHERS = [
+    "Syafri",
+    "Rusli",
+    "Darwis",
+    "Yunus",
+    "Idris",
+    "Jamaris",
+    "Zulkifli",
+    "Asril",
+    "Yusuf",
+    "Arifin",
+    "Nasir",
+    "Amran",
+    "Ahmad",
+    "Sanusi",
+]
+MARITAL = ["cerai mati", "Cerai Hidup", "janda cerai mati", "suami merantau", "belum kawin", "kawin", "CERAI MATI"]
+EDUCATION = ["SD", "sd", "SMP", "SLTP", "SMA", "SMK", "tidak sekolah", "tidak tamat SD", "S1", "D3"]
+BUSINESS = ["sulaman", "Menjahit", "makanan", "warung", "Ternak", "anyaman", "jasa", "bordir", "Aksesoris", ""]
+STREETS = ["Jl. Melati", "Jl. Kenanga", "Dusun Krajan", "Dusun Kauman", "Jl. Anggrek", "Dusun Sukamaju"]
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+HEADER = [
+    "No",
+    "NAMA",
+    "NIK",
+    "No. KK",
+    "Jenis Kelamin",
+    "Tempat Lahir",
+    "Tanggal Lahir",
+    "Status Perkawinan",
+    "Pendidikan",
+    "Telepon",
+    "Kategori",
+    "Kabupaten",
+    "Kecamatan",
+    "Desa",
+    "RT",
+    "RW",
+    "Alamat",
+    "Jenis Usaha",
+    "Pendamping",
+    "Keterangan",
+]
+
+
+def _villages():
+    from pekka.regions.models import Region
+
+    regions = {r.code: r for r in Region.objects.filter(code__regex=r"^(13\.75|33\.22|32\.11|35\.14)(\.|$)")}
+    villages = []
+    for region in regions.values():
+        if region.level == 4:
+            district = regions[region.parent_id]
+            regency = regions[district.parent_id]
+            villages.append((region.name, district.name, regency.name, district.code.replace(".", "")))
+    return sorted(villages)
+
+
+def _files(rows: int) -> tuple[Path, Path]:
+    """The XLSX and CSV files of ``rows`` generated rows (made once, then reused)."""
+    xlsx, csv_file = WORK / f"beneficiaries-{rows}.xlsx", WORK / f"beneficiaries-{rows}.csv"
+    if xlsx.exists() and csv_file.exists():
+        return xlsx, csv_file
+    import csv
+
+    from beneficiaries.importing.spreadsheets import SheetSpec, write_workbook
+
+    generated = list(_generate(rows, _villages()))
+    with open(xlsx, "wb") as file:
+        write_workbook(file, [SheetSpec(name="Data", rows=[HEADER, *generated])])
+    with open(csv_file, "w", newline="", encoding="utf-8-sig") as file:
+        writer = csv.writer(file, delimiter=";")
+        writer.writerow(HEADER)
+        writer.writerows(
+            [value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else value for value in row] for row in generated
+        )
+    return xlsx, csv_file
+
+
+def _generate(count: int, villages):
+    """Rows as village offices type them, with about 3 % of typical mistakes."""
+    draw = random.Random(2026)
+    used, recent = set(), [f"{villages[0][3]}450880{1:04d}"]
+    previous_kk = None
+    for number in range(1, count + 1):
+        village, district, regency, district_digits = draw.choice(villages)
+        born = dt.date(1950, 1, 1) + dt.timedelta(days=draw.randrange(365 * 50))
+        serial = 1 + number % 9000
+        while (nik := f"{district_digits}{born.day + 40:02d}{born:%m%y}{serial:04d}") in used:
+            serial += 1
+        used.add(nik)
+        if len(recent) < 1000:
+            recent.append(nik)
+        name = f"{draw.choice(WOMEN)} {draw.choice(WOMEN)}" if draw.random() < 0.6 else draw.choice(WOMEN)
+        if draw.random() < 0.3:
+            name = f"{name} binti {draw.choice(FATHERS)}"
+        name = name.upper() if draw.random() < 0.5 else name
+        kk = previous_kk if previous_kk and draw.random() < 0.05 else f"{district_digits}01{draw.randrange(10**8):08d}"
+        previous_kk = kk
+        form = draw.random()
+        if form < 0.4:
+            birth = born.strftime("%d/%m/%Y")
+        elif form < 0.55:
+            birth = born.strftime("%d-%m-%Y")
+        elif form < 0.7:
+            birth = born.isoformat()
+        elif form < 0.85:
+            birth = born  # a real date cell in the XLSX
+        else:
+            birth = f"{born.day} {MONTHS[born.month - 1]} {born.year}"
+        shown_nik = draw.choice([nik, nik, f"{nik[:4]} {nik[4:8]} {nik[8:12]} {nik[12:]}", f"'{nik}", nik])
+        phone = f"08{draw.choice(['12', '13', '21', '52', '57', '77', '95'])}{draw.randrange(10**8):08d}"
+        phone = draw.choice([phone, f"{phone[:4]}-{phone[4:8]}-{phone[8:]}", f"+62 {phone[1:4]} {phone[4:]}", ""])
+        shown_village = draw.choice([village, village.upper(), f"Desa {village}", f" {village.lower()} ", village])
+        shown_regency = draw.choice([regency, regency.replace("Kabupaten", "Kab."), regency.upper()])
+        row = [
+            number,
+            name,
+            shown_nik,
+            kk,
+            draw.choice(["P", "P", "Perempuan", ""]),
+            district.title(),
+            birth,
+            draw.choice(MARITAL),
+            draw.choice(EDUCATION),
+            phone,
+            draw.choice(["PEKKA", "KPM", "pekka", ""]),
+            shown_regency,
+            district,
+            shown_village,
+            str(draw.randrange(1, 15)),
+            f"00{draw.randrange(1, 9)}",
+            f"{draw.choice(STREETS)} No. {draw.randrange(1, 120)}",
+            draw.choice(BUSINESS),
+            draw.choice(FACILITATORS),
+            "",
+        ]
+        mistake = draw.random()
+        if mistake < 0.006:
+            row[2] = nik[:-2]  # a NIK too short
+        elif mistake < 0.011:
+            row[6] = f"31/02/{born.year}"  # a date that does not exist
+        elif mistake < 0.016:
+            row[13] = village[:-1] + ("a" if village[-1] != "a" else "e")  # a misspelt village
+        elif mistake < 0.020:
+            row[2] = draw.choice(recent)  # the NIK of an earlier row: both rows are refused
+        elif mistake < 0.024:
+            row[9] = "12345"  # not a phone number
+        elif mistake < 0.027:
+            row[18] = "pendamping9"  # no such facilitator
+        elif mistake < 0.030:
+            row[1] = ""  # no name
+        yield row
+
+
+if __name__ == "__main__":
+    sys.exit(main())
