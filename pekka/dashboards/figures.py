@@ -285,9 +285,9 @@ def group_progress(scope: Scope, sort: str = "name"):
     """Groups of the scope annotated with what the manager's table shows. Every figure is a correlated subquery,
     so a page of 25 groups costs one query however many members, visits or loans they have.
 
-    Turnover change compares the members' total monthly turnover in the quarter of the period's end with the quarter
-    before; the repayment rate is what was collected by the period's end on the group's instalments due in the
-    period; visits are the group's sessions plus home visits to its current members in the 90 days to the end."""
+    Turnover change compares the members' total monthly turnover in the latest quarter with reports (by the period's
+    end) with the quarter before; the repayment rate is what was collected by the period's end on the group's
+    instalments due in the period; visits are the group's sessions plus home visits to its current members in the 90 days to the end."""
     end = scope.end
     current_members = Membership.objects.filter(group=OuterRef("pk"), joined_on__lte=end).filter(
         Q(left_on__isnull=True) | Q(left_on__gt=end)
@@ -327,7 +327,18 @@ def group_progress(scope: Scope, sort: str = "name"):
     in_window = Visit.objects.filter(visited_on__gt=since, visited_on__lte=end)
     group_sessions = in_window.filter(group=OuterRef("pk"))
     member_visits = in_window.filter(beneficiary_id__in=member_ids)
+    # The latest quarter the programmes have reports for (by the period's end), against the quarter before it:
+    # monitoring is entered after a quarter closes, so the current quarter is usually still empty.
     ly, lq = end.year, (end.month - 1) // 3 + 1
+    latest = (
+        MonitoringReport.objects.filter(programme_id__in=scope.programme_ids)
+        .filter(Q(year__lt=ly) | Q(year=ly, quarter__lte=lq))
+        .order_by("-year", "-quarter")
+        .values_list("year", "quarter")
+        .first()
+    )
+    if latest:
+        ly, lq = latest
     py, pq = _previous_quarter(ly, lq)
     turnover_now = sum_of(
         MonitoringReport.objects.filter(beneficiary_id__in=member_ids, year=ly, quarter=lq), "turnover"

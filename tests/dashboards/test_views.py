@@ -173,3 +173,15 @@ def test_seed_003_figures_come_from_the_demo_attendance(demo_regions):
     assert (rows["trained_ert"].value, rows["trained_ert"].target.value, rows["trained_ert"].percent) == (335, 500, 67)
     assert (rows["trained_gender"].value, rows["trained_gender"].percent.quantize(1)) == (79, 120)
     assert (rows["trained_lkm"].value, rows["trained_lkm"].percent.quantize(1)) == (42, 64)
+
+
+def test_group_table_compares_the_latest_reported_quarter_with_the_one_before(login, manager, programme):
+    from tests.mentoring.factories import MonitoringReportFactory
+
+    woman = BeneficiaryFactory(programme=programme)
+    group = GroupFactory(programme=programme, members=[woman], name="KUB Rendang")
+    MonitoringReportFactory(beneficiary=woman, year=2025, quarter=3, turnover=2_000_000)
+    MonitoringReportFactory(beneficiary=woman, year=2025, quarter=4, turnover=1_500_000)
+    html = login(manager).get(reverse("dashboards:dashboard"), {"period": "lifetime"}).text
+    row = html.split(group.name, 1)[1].split("</tr>", 1)[0]
+    assert "-25,0%" in row or "-25.0%" in row
