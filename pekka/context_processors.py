@@ -19,7 +19,6 @@ NAV_ITEMS = [
         {"admin", "manager", "coordinator", "facilitator"},
     ),
     ("loans:list", _("Loans"), "cash-coin", {"admin", "manager", "coordinator", "facilitator"}),
-    ("beneficiaries:import_list", _("Import"), "upload", {"admin"}),
     ("dashboards:dashboard", _("Reports"), "bar-chart", {"admin", "manager", "coordinator"}),
     ("programmes:list", _("Programmes"), "briefcase", {"admin", "manager", "coordinator", "facilitator"}),
 ]

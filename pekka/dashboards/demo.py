@@ -95,6 +95,9 @@ def seed_pasuruan(*, programmes: dict, users: dict) -> dict[str, int]:
     rng = random.Random(2011)
     recorder = users["koordinator"]
     households, women = [], []
+    # Every name different, like the registry demo's: first + family name, and "Nur" + both when those run out.
+    names = [f"{f} {last}" for f in FIRST for last in LAST] + [f"Nur {f} {last}" for f in FIRST for last in LAST]
+    rng.shuffle(names)
     for i in range(WOMEN):
         village = PASURUAN_VILLAGES[i % len(PASURUAN_VILLAGES)]
         born = dt.date(1960 + rng.randrange(30), rng.randrange(1, 13), rng.randrange(1, 28))
@@ -106,7 +109,7 @@ def seed_pasuruan(*, programmes: dict, users: dict) -> dict[str, int]:
                 rw=f"{rng.randrange(1, 5):03d}",
             )
         )
-        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        name = names[i]
         women.append(
             Beneficiary(
                 nik=synthetic_nik(village_code=village, birth_date=born, sex="P", serial=5000 + i),

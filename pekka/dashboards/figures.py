@@ -285,9 +285,10 @@ def group_progress(scope: Scope, sort: str = "name"):
     """Groups of the scope annotated with what the manager's table shows. Every figure is a correlated subquery,
     so a page of 25 groups costs one query however many members, visits or loans they have.
 
-    Turnover change compares the members' total monthly turnover in the latest quarter with reports (by the period's
-    end) with the quarter before; the repayment rate is what was collected by the period's end on the group's
-    instalments due in the period; visits are the group's sessions plus home visits to its current members in the 90 days to the end."""
+    Turnover change compares the members' total monthly turnover in the latest quarter with reports (by the
+    period's end) with the quarter before; the repayment rate is what was collected by the period's end on the
+    group's instalments due in the period; visits are the group's sessions plus home visits to its current members
+    in the 90 days to the end."""
     end = scope.end
     current_members = Membership.objects.filter(group=OuterRef("pk"), joined_on__lte=end).filter(
         Q(left_on__isnull=True) | Q(left_on__gt=end)
