@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from pekka.filtering import apply_filters
 from pekka.programmes.models import Programme
 from pekka.regions.models import Region
 from pekka.regions.widgets import RegionSelect
@@ -93,14 +94,7 @@ def beneficiary_rows(user):
 def filtered_beneficiaries(request):
     """(filterset, queryset) for the list page and the export: the user's beneficiaries, filtered and sorted."""
     filterset = BeneficiaryFilter(request.GET or None, queryset=beneficiary_rows(request.user), request=request)
-    if not filterset.is_bound:
-        queryset = filterset.queryset
-    elif filterset.is_valid():
-        queryset = filterset.qs
-    else:
-        # A filter we cannot apply (a programme she may not see, a region that does not exist) matches nobody:
-        # showing or exporting everything instead would surprise her.
-        queryset = filterset.queryset.none()
+    queryset = apply_filters(filterset)
     if not request.GET.get("sort"):
         queryset = queryset.order_by("full_name", "pk")
     return filterset, queryset

@@ -66,6 +66,12 @@ class Activity(models.TextChoices):
     UNABLE = "unable", _("Unable to work (age, illness, disability)")
 
 
+def search_text_of(*, full_name: str, nik: str, kk_number: str, phone: str) -> str:
+    """The folded copy of a woman's name, NIK, KK and phone digits that the list's search matches against. Bulk
+    writers (the import, the scale generator) call it for rows written without ``Beneficiary.save``."""
+    return normalize_search(" ".join([full_name, nik, kk_number, digits_only(phone)]))[:300]
+
+
 def digits_only(value: str) -> str:
     return "".join(ch for ch in (value or "") if ch.isdigit())
 
@@ -234,7 +240,7 @@ class Beneficiary(models.Model):
 
     def save(self, *args, **kwargs):
         kk = self.household.kk_number if self.household_id and self.household else ""
-        self.search_text = normalize_search(" ".join([self.full_name, self.nik, kk, digits_only(self.phone)]))[:300]
+        self.search_text = search_text_of(full_name=self.full_name, nik=self.nik, kk_number=kk, phone=self.phone)
         super().save(*args, **kwargs)
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import BusinessType
+from pekka.filtering import apply_filters
 from pekka.programmes.models import Programme
 from pekka.regions.models import Region
 from pekka.regions.widgets import RegionSelect
@@ -80,6 +81,4 @@ def group_rows(user):
 def filtered_groups(request):
     """(filterset, queryset): an unusable filter matches no group rather than all of them."""
     filterset = GroupFilter(request.GET or None, queryset=group_rows(request.user), request=request)
-    if not filterset.is_bound:
-        return filterset, filterset.queryset
-    return filterset, filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return filterset, apply_filters(filterset)

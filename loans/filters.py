@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Beneficiary
 from groups.models import Group
+from pekka.filtering import apply_filters
 from pekka.programmes.models import Programme
 
 from .arrears import BUCKETS, filter_bucket, with_arrears
@@ -69,10 +70,4 @@ def loan_rows(user):
 def filtered_loans(request):
     """(filterset, queryset): the user's loans, filtered; a filter that cannot be applied matches nothing."""
     filterset = LoanFilter(request.GET or None, queryset=loan_rows(request.user), request=request)
-    if not filterset.is_bound:
-        queryset = filterset.queryset
-    elif filterset.is_valid():
-        queryset = filterset.qs
-    else:
-        queryset = filterset.queryset.none()
-    return filterset, queryset.order_by("-disbursed_on", "beneficiary__full_name", "pk")
+    return filterset, apply_filters(filterset).order_by("-disbursed_on", "beneficiary__full_name", "pk")

@@ -5,6 +5,7 @@ Money is whole rupiah. Repayments are never edited or deleted: a mistake is reve
 the loan's allocations are recomputed from the repayments that stand (``loans.services``).
 """
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -124,6 +125,18 @@ class LoanProduct(models.Model):
 
     def __str__(self):
         return self.name
+
+    def schedule_for(self, *, principal, disbursed_on: dt.date) -> list[schedule.Instalment]:
+        """The instalments this product's terms give a loan of ``principal`` disbursed on ``disbursed_on``."""
+        return schedule.build_schedule(
+            principal=principal,
+            annual_rate=self.annual_rate,
+            method=self.method,
+            months=self.term_months,
+            first_due=schedule.first_due_date(disbursed_on, self.repayment_day),
+            grace_months=self.grace_months,
+            admin_fee=self.admin_fee,
+        )
 
     def clean(self):
         if self.method == InterestMethod.INTEREST_FREE and self.annual_rate:

@@ -32,7 +32,6 @@ from .models import (
     Repayment,
     RepaymentAllocation,
 )
-from .schedule import build_schedule, first_due_date
 
 # Allocation order within an instalment.
 PARTS = ("penalty", "fee", "interest", "principal")
@@ -229,15 +228,7 @@ def disburse_loan(
         disbursed_on=disbursed_on,
         created_by=by,
     )
-    lines = build_schedule(
-        principal=principal,
-        annual_rate=product.annual_rate,
-        method=product.method,
-        months=product.term_months,
-        first_due=first_due_date(disbursed_on, product.repayment_day),
-        grace_months=product.grace_months,
-        admin_fee=product.admin_fee,
-    )
+    lines = product.schedule_for(principal=principal, disbursed_on=disbursed_on)
     Instalment.objects.bulk_create(
         Instalment(
             loan=loan,
@@ -356,7 +347,7 @@ def _reallocate(loan: Loan, instalments: list[Instalment]) -> None:
         instalment.completed_on = None
     allocations = []
     for repayment in loan.repayments.standing().order_by("paid_on", "pk"):
-        allocations.extend(_allocate(repayment, instalments))
+        allocations.extend(allocate_repayment(repayment, instalments))
     RepaymentAllocation.objects.filter(repayment__loan=loan).delete()
     RepaymentAllocation.objects.bulk_create(allocations)
     Instalment.objects.bulk_update(instalments, [*(f"{part}_paid" for part in PARTS), "completed_on"])
@@ -369,7 +360,7 @@ def _reallocate(loan: Loan, instalments: list[Instalment]) -> None:
         loan.save(update_fields=["status", "closed_on"])
 
 
-def _allocate(repayment: Repayment, instalments: list[Instalment]) -> list[RepaymentAllocation]:
+def allocate_repayment(repayment: Repayment, instalments: list[Instalment]) -> list[RepaymentAllocation]:
     """Spreads one repayment over the instalments (updated in place), oldest first, part by part."""
     left, allocations = repayment.amount, []
     for instalment in instalments:

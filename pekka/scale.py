@@ -7,7 +7,7 @@ Deterministic: every value comes from ``random.Random`` seeded with ``seed`` (on
 date from ``until`` (the last day of the three years covered), so the same seed and ``until`` give the same rows.
 Written straight to the tables: no django-simple-history rows (the records have no edit history), no
 ``record_visit``/``post_repayment`` calls (too slow per row). Repayments are allocated with
-``loans.services._allocate``, the rule the repayment service uses, so instalments' paid columns agree with the
+``loans.services.allocate_repayment``, the rule the repayment service uses, so instalments' paid columns agree with the
 allocations. Timestamps (``created_at`` …) are set from the row's own date, not the clock.
 """
 
@@ -46,7 +46,7 @@ from beneficiaries.models import (
     MaritalStatus,
     Relationship,
     Sex,
-    digits_only,
+    search_text_of,
 )
 from groups.models import Group, GroupStatus, Meeting, Membership, Role
 from loans.models import (
@@ -59,8 +59,7 @@ from loans.models import (
     Repayment,
     RepaymentAllocation,
 )
-from loans.schedule import build_schedule, first_due_date
-from loans.services import _allocate
+from loans.services import allocate_repayment
 from mentoring.models import (
     Aspect,
     FollowUp,
@@ -74,7 +73,7 @@ from mentoring.models import (
 )
 from pekka.accounts.models import Role as UserRole
 from pekka.programmes.models import Programme, ProgrammeStaff
-from pekka.regions.models import Region, normalize_search
+from pekka.regions.models import Region
 
 BATCH = 5000
 PROGRAMMES = 20
@@ -462,7 +461,7 @@ class Generator:
                         household=household,
                         facilitator=facilitator,
                         consent_date=enrolled,
-                        search_text=normalize_search(" ".join([name, nik, kk, digits_only(phone)]))[:300],
+                        search_text=search_text_of(full_name=name, nik=nik, kk_number=kk, phone=phone),
                         created_at=_aware(enrolled),
                         updated_at=_aware(enrolled),
                     )
@@ -872,15 +871,7 @@ class Generator:
                 created_by_id=self.coordinators[woman.programme].pk,
                 created_at=_aware(disbursed),
             )
-            lines = build_schedule(
-                principal=principal,
-                annual_rate=product.annual_rate,
-                method=product.method,
-                months=product.term_months,
-                first_due=first_due_date(disbursed, product.repayment_day),
-                grace_months=product.grace_months,
-                admin_fee=product.admin_fee,
-            )
+            lines = product.schedule_for(principal=principal, disbursed_on=disbursed)
             instalments = [
                 _new(
                     Instalment,
@@ -902,7 +893,7 @@ class Generator:
         for loan, rows, instalments in zip(loans, payments, schedules, strict=True):
             standing = [r for r in rows if r.reverses is None and not getattr(r, "_reversed", False)]
             for repayment in sorted(standing, key=lambda r: r.paid_on):
-                allocations.extend(_allocate(repayment, instalments))
+                allocations.extend(allocate_repayment(repayment, instalments))
             if all(i.remaining == 0 for i in instalments):
                 loan.status, loan.closed_on = LoanStatus.CLOSED, max(i.completed_on for i in instalments)
             elif loan.write_off_reason:

@@ -9,7 +9,6 @@ nothing. The upload pages (through the background tasks in ``beneficiaries/tasks
 import csv
 import io
 import logging
-import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -17,8 +16,6 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-
-from pekka.regions.models import normalize_search
 
 from ..importers import COLUMNS, ImportFileError, ParsedFile, cell_text, parse_rows
 from ..models import (
@@ -33,6 +30,7 @@ from ..models import (
     ImportBatch,
     ImportStatus,
     Sex,
+    search_text_of,
 )
 from ..nik import mask_identifier
 from . import bulk
@@ -40,7 +38,6 @@ from .matching import BENEFICIARY_FIELDS, Action, ImportPlan, match_rows
 from .spreadsheets import SheetSpec, excel_date, open_sheet, write_workbook
 
 logger = logging.getLogger(__name__)
-_NOT_DIGITS = re.compile(r"[^0-9]")
 
 # Files bigger than this, or with more data rows than this, are refused.
 DEFAULT_MAX_BYTES = 40 * 1024 * 1024
@@ -64,12 +61,6 @@ class ImportRefused(Exception):
     def __init__(self, plan: ImportPlan):
         super().__init__("rows are invalid")
         self.plan = plan
-
-
-def search_text(*, full_name: str, nik: str, kk_number: str, phone: str) -> str:
-    """What ``Beneficiary.save`` puts in ``search_text`` (name, NIK, KK and the phone's digits, folded), for rows
-    written without it."""
-    return normalize_search(" ".join([full_name, nik, kk_number, _NOT_DIGITS.sub("", phone)]))[:300]
 
 
 def commit_import(*, parsed: ParsedFile, programme, by, all_or_nothing: bool = False, reason: str = "") -> ImportPlan:
@@ -179,7 +170,7 @@ def _new_woman(row, plan: ImportPlan, now, category: str) -> tuple:
         row.category or category,
         household.id,
         row.facilitator_id,
-        search_text(full_name=row.full_name, nik=row.nik or "", kk_number=household.kk_number, phone=phone),
+        search_text_of(full_name=row.full_name, nik=row.nik or "", kk_number=household.kk_number, phone=phone),
         now,
         now,
     )
@@ -195,7 +186,7 @@ def _changed_women(plan: ImportPlan, now) -> list:
         if household is not None:
             woman.household_id = household.id
         kk_number = household.kk_number if household is not None else ""
-        woman.search_text = search_text(
+        woman.search_text = search_text_of(
             full_name=woman.full_name, nik=woman.nik, kk_number=kk_number, phone=woman.phone
         )
         woman.updated_at = now
@@ -209,7 +200,7 @@ def _refresh_search_text(household_ids: set[int], *, exclude: set[int]) -> None:
         Beneficiary.objects.filter(household_id__in=household_ids).exclude(pk__in=exclude).select_related("household")
     )
     for woman in others:
-        woman.search_text = search_text(
+        woman.search_text = search_text_of(
             full_name=woman.full_name, nik=woman.nik, kk_number=woman.household.kk_number, phone=woman.phone
         )
     Beneficiary.objects.bulk_update(others, ["search_text"], batch_size=1000)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beneficiaries.models import Beneficiary
+from pekka.filtering import apply_filters
 from pekka.permissions import can_complete_follow_up, can_record_visit, require
 from pekka.programmes.models import Programme
 
@@ -27,7 +28,7 @@ def followup_list(request):
         "beneficiary", "group", "owner", "visit", "monitoring_report"
     )
     filterset = FollowUpFilter(data, queryset=queryset, request=request)
-    follow_ups = filterset.qs if filterset.is_valid() else queryset.none()
+    follow_ups = apply_filters(filterset)  # always bound: "open" is the default list
     page = Paginator(follow_ups.order_by("done_on", "due_on", "pk"), settings.PAGE_SIZE).get_page(
         request.GET.get("page")
     )

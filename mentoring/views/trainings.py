@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary
 from groups.models import Group, Membership
+from pekka.filtering import apply_filters
 from pekka.permissions import can_manage_trainings, can_record_visit, require
 from pekka.regions.models import Region
 
@@ -25,12 +26,7 @@ def training_list(request):
         .annotate(attendee_count=Count("attendance", distinct=True))
     )
     filterset = TrainingFilter(request.GET or None, queryset=queryset, request=request)
-    if not filterset.is_bound:
-        trainings = filterset.queryset
-    elif filterset.is_valid():
-        trainings = filterset.qs
-    else:
-        trainings = filterset.queryset.none()
+    trainings = apply_filters(filterset)
     page = Paginator(trainings.order_by("-starts_on", "pk"), settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 
 from beneficiaries.models import Beneficiary
 from groups.models import Group
+from pekka.filtering import apply_filters
 from pekka.permissions import can_complete_follow_up, can_edit_visit, can_record_visit, require
 from pekka.programmes.models import Programme
 
@@ -265,12 +266,7 @@ def visit_list(request):
         "beneficiary__household__village", "group", "author", "programme"
     )
     filterset = VisitFilter(request.GET or None, queryset=queryset, request=request)
-    if not filterset.is_bound:
-        visits = filterset.queryset
-    elif filterset.is_valid():
-        visits = filterset.qs
-    else:
-        visits = filterset.queryset.none()
+    visits = apply_filters(filterset)
     page = Paginator(visits.order_by("-visited_on", "-pk"), settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
