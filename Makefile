@@ -64,10 +64,12 @@ BENCH_BENEFICIARIES ?= 100000
 BENCH_USERS ?= 8
 BENCH_DURATION ?= 60
 BENCH_WORKERS ?= 4
+BENCH_THINK ?= 1-3
 
 bench: setup
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/load.py --beneficiaries $(BENCH_BENEFICIARIES) \
-		--users $(BENCH_USERS) --duration $(BENCH_DURATION) --workers $(BENCH_WORKERS) $(BENCH_ARGS)
+		--users $(BENCH_USERS) --duration $(BENCH_DURATION) --workers $(BENCH_WORKERS) \
+		--think $(BENCH_THINK) $(BENCH_ARGS)
 
 # Import benchmark (bench/README.md): 100,000 generated rows checked and committed on SQLite, then on PostgreSQL at
 # BENCH_IMPORT_PG (created if missing; its registry tables are emptied first, so never point it at real data).

@@ -475,13 +475,25 @@ def log_in(browser: Browser, recorder: Recorder, plan: Plan, role: str, password
     )
 
 
-def simulated_user(number: int, role: str, plan: Plan, recorder: Recorder, deadline: float, password: str) -> None:
+def simulated_user(
+    number: int,
+    role: str,
+    plan: Plan,
+    recorder: Recorder,
+    deadline: float,
+    password: str,
+    think: tuple[float, float] = (0.0, 0.0),
+) -> None:
+    """One person: logs in, then goes through her role's pages, reading each for ``think`` seconds (a random time
+    between the two bounds) before the next tap."""
     draw = random.Random(number)
     browser = Browser()
     log_in(browser, recorder, plan, role, password)
     cycle = 0
     while time.monotonic() < deadline:
         for page in draw.choice(plan.pages[role]):
+            if think[1]:
+                time.sleep(draw.uniform(*think))
             if time.monotonic() >= deadline:
                 return
             if not page.post_form:
@@ -503,12 +515,14 @@ def simulated_user(number: int, role: str, plan: Plan, recorder: Recorder, deadl
             log_in(browser, recorder, plan, role, password)
 
 
-def run_load(plan: Plan, *, users: int, duration: float, password: str) -> Recorder:
+def run_load(plan: Plan, *, users: int, duration: float, password: str, think: tuple[float, float]) -> Recorder:
     recorder = Recorder()
     deadline = time.monotonic() + duration
     threads = [
         threading.Thread(
-            target=simulated_user, args=(n, ROLES[n % len(ROLES)], plan, recorder, deadline, password), daemon=True
+            target=simulated_user,
+            args=(n, ROLES[n % len(ROLES)], plan, recorder, deadline, password, think),
+            daemon=True,
         )
         for n in range(users)
     ]
@@ -573,12 +587,24 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--password", default=os.environ.get("BENCH_PASSWORD", DEFAULT_PASSWORD))
+    parser.add_argument(
+        "--think",
+        default="1-3",
+        help="seconds each user reads a page before the next, as MIN-MAX (default 1-3; 0 for back-to-back requests)",
+    )
     parser.add_argument("--label", default="", help="a note stored with the results (e.g. 'before indexes')")
     parser.add_argument("--no-prepare", action="store_true", help="skip step 1 (the database is ready)")
+    parser.add_argument(
+        "--single-only",
+        action="store_true",
+        help="only the in-process single requests (each page's own time, queries and slowest SQL); no load",
+    )
     parser.add_argument(
         "--no-figures-cache", action="store_true", help="plain pekka.settings: dashboard figures computed live"
     )
     args = parser.parse_args()
+    low, _, high = args.think.partition("-")
+    think = (float(low), float(high or low))
 
     env = server_env(args.database_url, figures_cache=not args.no_figures_cache)
     if not args.no_prepare:
@@ -592,6 +618,16 @@ def main() -> int:
     print(f"Data: {', '.join(f'{n:,} {k}' for k, n in plan.counts.items())}", flush=True)
     print("Counting queries per page…", flush=True)
     queries = count_queries(plan)
+    if args.single_only:
+        for name, found in sorted(queries.items()):
+            print(
+                f"{name:46} {found['single_request_ms']:>7} ms {found['query_ms']:>6} ms SQL "
+                f"{found['queries']:>4} queries"
+            )
+            for slow in found["slowest_sql"][:2]:
+                if slow["ms"] >= 20:
+                    print(f"{'':8}{slow['ms']:>5} ms  {slow['sql'][:160]}")
+        return 0
     print("Timing the import check…", flush=True)
     try:
         import_check = time_import_check()
@@ -604,9 +640,11 @@ def main() -> int:
     load_before = os.getloadavg()[0]
     try:
         print(
-            f"Load: {args.users} users for {args.duration:.0f} s against gunicorn ({args.workers} workers)…", flush=True
+            f"Load: {args.users} users for {args.duration:.0f} s, {think[0]:g}–{think[1]:g} s on each page, against "
+            f"gunicorn ({args.workers} workers)…",
+            flush=True,
         )
-        recorder = run_load(plan, users=args.users, duration=args.duration, password=args.password)
+        recorder = run_load(plan, users=args.users, duration=args.duration, password=args.password, think=think)
     finally:
         server.terminate()
         server.wait(30)
@@ -620,6 +658,8 @@ def main() -> int:
             "users": args.users,
             "duration_s": args.duration,
             "workers": args.workers,
+            "think_s": list(think),
+            "requests_per_s": round(sum(len(t) for t in recorder.times.values()) / args.duration, 1),
             "roles": ROLES,
             "settings": env["DJANGO_SETTINGS_MODULE"],
             # The machine's 1-minute load average before and after: other work on it inflates every figure.
@@ -635,6 +675,7 @@ def main() -> int:
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print()
     print_table(pages, import_check)
+    print(f"{results['load']['requests_per_s']} requests/s in all")
     print(f"Load average (1 min) before/after: {load_before:.2f} / {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print(f"\nWritten to {out.relative_to(ROOT)}")
     return 0

@@ -15,6 +15,15 @@ from pekka.permissions import is_admin, programme_ids_visible_to
 from pekka.regions.models import normalize_search
 
 
+def registry_history(*unindexed: str, **options) -> HistoricalRecords:
+    """The history of a registry table, lean enough for an import of 100,000 rows (issue 4): the historical copies
+    of ``unindexed`` foreign keys get no index (history is read by the record's own id, and by the keys the
+    beneficiary page's change log filters on), and who made a change is not checked against the user table at
+    commit (a history row must outlive its author anyway). Every index and constraint left out here is one write
+    less per imported row."""
+    return HistoricalRecords(no_db_index=list(unindexed), user_db_constraint=False, **options)
+
+
 class Sex(models.TextChoices):
     FEMALE = "P", _("Female")
     MALE = "L", _("Male")
@@ -99,7 +108,7 @@ class Household(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = registry_history("village")
     objects = HouseholdQuerySet.as_manager()
 
     class Meta:
@@ -132,7 +141,7 @@ class HouseholdMember(models.Model):
     )
     activity = models.CharField(_("school / work"), max_length=20, choices=Activity.choices, blank=True)
 
-    history = HistoricalRecords()
+    history = registry_history()
 
     class Meta:
         verbose_name = _("household member")
@@ -201,6 +210,7 @@ class Beneficiary(models.Model):
         blank=True,
         related_name="caseload",
         limit_choices_to={"role": "facilitator"},
+        db_index=False,  # the index (facilitator, full_name) serves every lookup by facilitator
     )
     consent_date = models.DateField(_("consent given on"), null=True, blank=True)
     consent_recorded_by = models.ForeignKey(
@@ -210,6 +220,7 @@ class Beneficiary(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # nothing looks women up by who recorded their consent
     )
     nik_warnings_confirmed = models.BooleanField(
         _("NIK mismatch confirmed"),
@@ -217,11 +228,12 @@ class Beneficiary(models.Model):
         help_text=_("Someone checked the KTP and confirmed a NIK that does not match the birth date or sex."),
     )
     # Name, NIK, KK and phone folded to lower-case ASCII words: what the list's search box looks in.
-    search_text = models.CharField(max_length=300, editable=False, db_index=True)
+    # Searched with LIKE '%word%', which no b-tree index serves: unindexed, so imports write it for free.
+    search_text = models.CharField(max_length=300, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = registry_history("household", "facilitator", "consent_recorded_by", excluded_fields=["search_text"])
     objects = BeneficiaryQuerySet.as_manager()
 
     class Meta:
@@ -255,11 +267,20 @@ class EnrolmentStatus(models.TextChoices):
 class Enrolment(models.Model):
     """A beneficiary's place in a programme: candidate → verified → active → graduated, or dropped out."""
 
+    # Unindexed on their own: the unique (beneficiary, programme) and the index (programme, status) lead with them.
     beneficiary = models.ForeignKey(
-        Beneficiary, verbose_name=_("beneficiary"), on_delete=models.CASCADE, related_name="enrolments"
+        Beneficiary,
+        verbose_name=_("beneficiary"),
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+        db_index=False,
     )
     programme = models.ForeignKey(
-        "programmes.Programme", verbose_name=_("programme"), on_delete=models.PROTECT, related_name="enrolments"
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+        db_index=False,
     )
     enrolled_on = models.DateField(_("enrolled on"), default=timezone.localdate)
     status = models.CharField(
@@ -268,7 +289,7 @@ class Enrolment(models.Model):
     status_changed_on = models.DateField(_("status since"), default=timezone.localdate)
     status_reason = models.CharField(_("reason"), max_length=200, blank=True)
 
-    history = HistoricalRecords()
+    history = registry_history("programme")
 
     class Meta:
         verbose_name = _("enrolment")
@@ -319,7 +340,11 @@ class Business(models.Model):
         Beneficiary, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="businesses"
     )
     business_type = models.ForeignKey(
-        BusinessType, verbose_name=_("business type"), on_delete=models.PROTECT, related_name="businesses"
+        BusinessType,
+        verbose_name=_("business type"),
+        on_delete=models.PROTECT,
+        related_name="businesses",
+        db_index=False,  # the index (business_type, status) leads with it
     )
     name = models.CharField(_("business name"), max_length=150, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -331,7 +356,7 @@ class Business(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = registry_history("business_type")
 
     class Meta:
         verbose_name = _("business")
@@ -380,7 +405,7 @@ class Permit(models.Model):
     number = models.CharField(_("number"), max_length=60, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = registry_history()
 
     class Meta:
         verbose_name = _("permit")
@@ -407,7 +432,7 @@ class OnlinePresence(models.Model):
     address = models.CharField(_("link or account name"), max_length=200, blank=True)
     since = models.DateField(_("since"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = registry_history()
 
     class Meta:
         verbose_name = _("online presence")

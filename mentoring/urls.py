@@ -1,10 +1,11 @@
 from django.urls import path
 
-from .views import followups, monitoring, trainings, visits
+from .views import day, followups, monitoring, trainings, visits
 
 app_name = "mentoring"
 
 urlpatterns = [
+    path("hari/<int:user_pk>/", day.facilitator_day_view, name="facilitator_day"),
     path("kunjungan/", visits.visit_list, name="visit_list"),
     path("kunjungan/<int:pk>/", visits.visit_detail, name="visit_detail"),
     path("kunjungan/<int:pk>/ubah/", visits.visit_edit, name="visit_edit"),

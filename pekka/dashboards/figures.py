@@ -227,13 +227,31 @@ def status_mix(scope: Scope) -> list[dict]:
 
 
 def par_trend(scope: Scope, months: int = 6) -> list[dict]:
-    """PAR30 at the end of each of the last months (one query per month)."""
+    """PAR30 at the end of each of the last months: each the value of the PAR30 indicator for the period ending
+    that day (``women`` counts a woman from her enrolment), computed together in three queries
+    (``loans.arrears.par_series``) rather than a portfolio pass per month."""
+    from loans.arrears import par_series
+
+    firsts = month_starts(scope.end, months)
+    ends = [min(month_end(first), scope.end) for first in firsts]
+    first_enrolled = (
+        indicators.enrolments(scope)
+        .filter(beneficiary=OuterRef("beneficiary"))
+        .order_by("enrolled_on")
+        .values("enrolled_on")[:1]
+    )
+    loans = indicators.loans(scope).annotate(counted_from=Subquery(first_enrolled))
+    totals = par_series(loans, ends, counted_from="counted_from")
     out = []
-    for first in month_starts(scope.end, months):
-        end = min(month_end(first), scope.end)
-        at = scope.with_period(scope.start, end)
-        value = BY_CODE["par30"].value(at)
-        out.append({"label": first.strftime("%m/%Y"), "value": value, "url": drill_url("par30", at)})
+    for first, end in zip(firsts, ends, strict=True):
+        total = totals[end]
+        out.append(
+            {
+                "label": first.strftime("%m/%Y"),
+                "value": total.par30 if total.outstanding else None,
+                "url": drill_url("par30", scope.with_period(scope.start, end)),
+            }
+        )
     return out
 
 

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Beneficiary, Business, BusinessStatusChange, Enrolment, EnrolmentStatus
@@ -43,12 +44,16 @@ class Scope:
         return Scope(self.programme_ids, start, end, self.area, self.business_type, self.facilitator)
 
 
+def enrolments(scope: Scope) -> QuerySet:
+    """The enrolments that put a woman in the scope: in its programmes, not as a mere candidate, not dropped out
+    before the period (``women`` adds: enrolled by the period's end)."""
+    enrolled = Enrolment.objects.filter(programme_id__in=scope.programme_ids).exclude(status=EnrolmentStatus.CANDIDATE)
+    return enrolled.exclude(status=EnrolmentStatus.DROPPED_OUT, status_changed_on__lt=scope.start)
+
+
 def women(scope: Scope) -> QuerySet:
     """Beneficiaries enrolled (not as mere candidates, not dropped out before the period) in the scope."""
-    enrolled = Enrolment.objects.filter(programme_id__in=scope.programme_ids, enrolled_on__lte=scope.end).exclude(
-        status=EnrolmentStatus.CANDIDATE
-    )
-    enrolled = enrolled.exclude(status=EnrolmentStatus.DROPPED_OUT, status_changed_on__lt=scope.start)
+    enrolled = enrolments(scope).filter(enrolled_on__lte=scope.end)
     qs = Beneficiary.objects.filter(pk__in=enrolled.values("beneficiary_id"))
     if scope.area is not None:
         qs = qs.filter(_in_area("household__village", scope.area))
@@ -290,12 +295,17 @@ def _outstanding_amount(scope: Scope) -> Decimal:
 
 def _with_status(status: str):
     def records(scope: Scope) -> QuerySet:
+        started = Q(started_on__isnull=True) | Q(started_on__lte=scope.end)
+        if scope.end >= timezone.localdate():
+            # A status change cannot be dated in the future (change_business_status refuses it), so on a period
+            # ending today or later the status then is the status column: no subquery per business.
+            changed = Exists(BusinessStatusChange.objects.filter(business=OuterRef("pk")))
+            return _businesses(scope).filter(Q(status=status) & (started | changed))
         status_then = (
             BusinessStatusChange.objects.filter(business=OuterRef("pk"), changed_on__lte=scope.end)
             .order_by("-changed_on", "-pk")
             .values("status")[:1]
         )
-        started = Q(started_on__isnull=True) | Q(started_on__lte=scope.end)
         return (
             _businesses(scope)
             .annotate(status_then=Subquery(status_then))

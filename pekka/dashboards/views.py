@@ -3,7 +3,7 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import render
 from django.utils import timezone
 
-from mentoring.day import facilitator_day, team_days
+from mentoring.day import DAY_LIST_LIMIT, facilitator_day, team_summary
 from pekka.accounts.models import Role
 from pekka.programmes.models import Programme, ProgrammeStaff
 from pekka.regions.models import Region
@@ -31,10 +31,11 @@ def home(request):
         context["region_count"] = Region.objects.filter(level=4).count()
         template = "dashboards/home_admin.html"
     elif user.is_facilitator:
-        context["day"] = facilitator_day(user, today=today)
+        limit = None if request.GET.get("semua") else DAY_LIST_LIMIT
+        context["day"] = facilitator_day(user, today=today, limit=limit)
         template = "dashboards/home_facilitator.html"
     elif user.is_coordinator:
-        context["team"] = team_days(user, today=today)
+        context["team"] = team_summary(user, today=today)
         template = "dashboards/home_coordinator.html"
     else:
         # A manager lands on her programmes' dashboard: the figures are what she came for.

@@ -150,3 +150,44 @@ def test_area_filter_limits_women_to_the_region(programme):
     BeneficiaryFactory(programme=programme, household=HouseholdFactory(village=elsewhere))
     assert value("women_enrolled", programme, D(2025, 1, 1), D(2026, 12, 31), area=village) == 1
     assert value("women_enrolled", programme, D(2025, 1, 1), D(2026, 12, 31), area=village.parent) == 2
+
+
+def test_the_par_trend_is_the_par30_indicator_at_each_month_end(programme, product, admin):
+    # Given the portfolio above, and a fourth woman enrolled on 15 March whose loan (disbursed in January, as an
+    # imported record can be) only counts from her enrolment
+    from pekka.dashboards.figures import par_trend
+
+    a, b, c = (LoanFactory(beneficiary=BeneficiaryFactory(programme=programme), product=product) for _ in range(3))
+    for month in (2, 3, 4):
+        post_repayment(loan=a, amount=110_000, paid_on=D(2026, month, 5), recorded_by=admin)
+    post_repayment(loan=b, amount=110_000, paid_on=D(2026, 2, 5), recorded_by=admin)
+    late = BeneficiaryFactory(programme=programme)
+    late.enrolments.update(enrolled_on=D(2026, 3, 15))
+    LoanFactory(beneficiary=late, product=product)
+    scope = Scope((programme.pk,), D(2025, 11, 1), D(2026, 4, 10))
+    # When the trend of six months is computed (three queries for all of them)
+    trend = par_trend(scope)
+    # Then each month's point is what the PAR30 indicator says for the period ending that day
+    ends = [D(2025, 11, 30), D(2025, 12, 31), D(2026, 1, 31), D(2026, 2, 28), D(2026, 3, 31), D(2026, 4, 10)]
+    assert [point["value"] for point in trend] == [
+        BY_CODE["par30"].value(scope.with_period(scope.start, end)) for end in ends
+    ]
+    # … and by hand: nothing outstanding before January; nobody over 30 days late until March; on 31 March C and
+    # the late one (both due since 5 Feb, her loan counted since 15 March) are 54 days late with 1.000.000 each,
+    # of 800.000 (A) + 900.000 (B) + 2 × 1.000.000 outstanding: 54,1 %
+    assert [point["value"] for point in trend][:4] == [None, None, Decimal("0.0"), Decimal("0.0")]
+    assert trend[4]["value"] == Decimal("54.1")
+    assert trend[5]["value"] == value("par30", programme, D(2025, 11, 1), D(2026, 4, 10))
+
+
+def test_the_par_trend_takes_the_same_queries_for_one_loan_or_many(programme, product, django_assert_num_queries):
+    from pekka.dashboards.figures import par_trend
+
+    LoanFactory(beneficiary=BeneficiaryFactory(programme=programme), product=product)
+    scope = Scope((programme.pk,), D(2026, 1, 1), D(2026, 6, 30))
+    with django_assert_num_queries(3):
+        par_trend(scope)
+    for _ in range(5):
+        LoanFactory(beneficiary=BeneficiaryFactory(programme=programme), product=product)
+    with django_assert_num_queries(3):
+        par_trend(scope)

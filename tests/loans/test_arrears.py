@@ -192,3 +192,22 @@ def test_an_instalment_within_its_tolerance_is_not_yet_late(payers):
     # Ros (paid 10 March) and Siti (8 March) are still within March's tolerance on the 7th: not late yet.
     early = on_time_payers(Loan.objects.all(), start=FEB_1, end=APR_30, on=dt.date(2026, 3, 7))
     assert [r.name for r in early] == ["Lina", "Ros", "Siti", "Yati"]
+
+
+def test_par_series_gives_each_dates_portfolio_at_risk_in_three_queries(portfolio, django_assert_num_queries):
+    from loans.arrears import par_series
+
+    dates = [dt.date(2026, 1, 31), dt.date(2026, 3, 31), dt.date(2026, 5, 31), JUNE_20, dt.date(2026, 7, 31)]
+    with django_assert_num_queries(3):
+        totals = par_series(Loan.objects.all(), dates)
+    for on in dates:
+        _, expected = portfolio_at_risk(Loan.objects.all(), on=on, by="programme")
+        got = totals[on]
+        assert (got.loans, got.outstanding, got.at_risk_1, got.at_risk_30, got.by_bucket) == (
+            expected.loans,
+            expected.outstanding,
+            expected.at_risk_1,
+            expected.at_risk_30,
+            expected.by_bucket,
+        ), on
+    assert (totals[JUNE_20].outstanding, totals[JUNE_20].at_risk_30) == (1_800_000, 700_000)  # as by hand above
