@@ -91,6 +91,26 @@ def test_a_new_woman_is_written_with_household_enrolment_business_and_history(wo
     assert Beneficiary.objects.search("aminah 6600").get() == woman
 
 
+def test_history_is_the_same_when_the_keys_are_not_one_block(world, programme, admin, monkeypatch):
+    # Given another session took keys from the sequences while the import reserved its own (so they come back as
+    # a list, not a range, and the history rows go through Python rather than INSERT … SELECT)
+    reserve = bulk._allocate_ids
+    monkeypatch.setattr(bulk, "_allocate_ids", lambda model, count: list(reserve(model, count)))
+    # When two women are imported
+    commit(
+        f"{HEADER}\nSITI AMINAH;{NIK};{KK};05/08/1980;Garegeh;3;;sulaman;;\n"
+        "RAHMAWATI;1375024101850007;;01/01/1985;Garegeh;4;;makanan;;\n",
+        programme=programme,
+        by=admin,
+    )
+    # Then each record has its one "created" history row, by the admin, with the women's values
+    assert sorted(Beneficiary.history.values_list("full_name", "history_type", "history_user_id")) == [
+        ("Rahmawati", "+", admin.pk),
+        ("Siti Aminah", "+", admin.pk),
+    ]
+    assert Household.history.count() == Enrolment.history.count() == Business.history.count() == 2
+
+
 def test_update_changes_the_filled_cells_and_blank_cells_erase_nothing(world, programme, admin):
     woman = BeneficiaryFactory(
         nik=NIK, full_name="Siti Aminah", phone="+6281200000001", birth_place="Agam", education="sd"
