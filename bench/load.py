@@ -41,6 +41,7 @@ PY = sys.executable
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/pekka_scale"
 HOST, PORT = "127.0.0.1", 8077
 TARGET_P95_MS = 300
+RAMP_UP_S = 0.5  # between two simulated users' arrivals
 # The password generate_scale_data gives the bench-* users (documented in bench/README.md).
 DEFAULT_PASSWORD = "pekka-bench-2026"
 # Which simulated user plays which role: the load a programme's office sees is mostly facilitators on phones.
@@ -527,7 +528,10 @@ def run_load(plan: Plan, *, users: int, duration: float, password: str, think: t
         for n in range(users)
     ]
     for thread in threads:
+        # Users arrive one by one (half a second apart, as locust's spawn rate does) rather than all logging in,
+        # eight password hashes at once, in the same instant.
         thread.start()
+        time.sleep(RAMP_UP_S)
     for thread in threads:
         thread.join(duration + 120)
     return recorder

@@ -7,6 +7,7 @@ app_name = "beneficiaries"
 urlpatterns = [
     path("", registry.beneficiary_list, name="list"),
     path("saya/", registry.my_beneficiaries, name="mine"),
+    path("cari/", registry.beneficiary_search, name="search"),
     path("baru/", registry.beneficiary_create, name="create"),
     path("penugasan/", registry.assign_caseload, name="assign"),
     path("ekspor/<str:fmt>/", export.beneficiary_export, name="export"),

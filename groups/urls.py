@@ -7,6 +7,7 @@ app_name = "groups"
 urlpatterns = [
     path("", views.group_list, name="list"),
     path("baru/", views.group_create, name="create"),
+    path("cari/", views.group_search, name="search"),
     path("<int:pk>/", views.group_detail, name="detail"),
     path("<int:pk>/ubah/", views.group_edit, name="edit"),
     path("<int:pk>/status/", views.group_status, name="status"),

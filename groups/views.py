@@ -390,3 +390,24 @@ def agreement_create(request, pk):
 
 def _errors(form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+SEARCH_RESULTS = 20
+
+
+def group_search(request):
+    """JSON for long pickers of groups (``pekka.widgets.RemoteSelect``): ?q=sulaman → the first 20 she may see."""
+    query = request.GET.get("q", "").strip()
+    groups = (
+        Group.objects.visible_to(request.user)
+        .filter(name__icontains=query)
+        .select_related("village", "programme")
+        .order_by("name", "pk")[:SEARCH_RESULTS]
+        if len(query) >= 2
+        else []
+    )
+    results = [
+        {"id": g.pk, "text": g.name, "parents": f"{g.village.name} · {g.programme.short_name or g.programme.name}"}
+        for g in groups
+    ]
+    return JsonResponse({"results": results})

@@ -10,6 +10,7 @@ from beneficiaries.models import Beneficiary
 from groups.models import Group
 from pekka.filtering import apply_filters
 from pekka.programmes.models import Programme
+from pekka.widgets import RemoteSelect
 
 from .arrears import BUCKETS, filter_bucket, with_arrears
 from .models import Loan, LoanStatus
@@ -28,7 +29,9 @@ class LoanFilter(django_filters.FilterSet):
         + [("par1", _("Any arrears (PAR1)")), ("par30", _("More than 30 days (PAR30)"))],
         method="filter_bucket",
     )
-    group = django_filters.ModelChoiceFilter(label=_("Group"), queryset=Group.objects.none())
+    group = django_filters.ModelChoiceFilter(
+        label=_("Group"), queryset=Group.objects.none(), widget=RemoteSelect("groups:search")
+    )
     facilitator = django_filters.ModelChoiceFilter(
         label=_("Facilitator"), queryset=get_user_model().objects.none(), field_name="beneficiary__facilitator"
     )

@@ -12,6 +12,7 @@ from beneficiaries.models import Beneficiary
 from pekka.money import to_rupiah
 from pekka.programmes.forms import DateInput
 from pekka.programmes.models import Programme
+from pekka.widgets import RemoteSelect
 
 from .arrears import DIMENSION_LABELS
 from .models import CapitalGrant, LoanProduct
@@ -228,7 +229,7 @@ class CapitalGrantForm(forms.ModelForm):
             "given_on": DateInput(),
             "outcome_updated_on": DateInput(),
             "outcome": forms.Textarea(attrs={"rows": 3}),
-            "beneficiary": forms.Select(attrs={"data-enhance": "select"}),
+            "beneficiary": RemoteSelect("beneficiaries:search"),
         }
 
     def __init__(self, *args, user, **kwargs):

@@ -169,6 +169,8 @@ class Visit(models.Model):
             models.Index(fields=["author", "-visited_on"]),
             # Dashboards count a programme's visits in a period.
             models.Index(fields=["programme", "visited_on"]),
+            # The visit list's order: its first page without sorting a million visits.
+            models.Index(fields=["-visited_on", "-id"], name="visit_newest_first"),
         ]
 
     def __str__(self):

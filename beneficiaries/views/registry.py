@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -358,3 +359,23 @@ def assign_caseload(request):
             % {"n": moved, "who": who},
         )
     return redirect(back)
+
+
+SEARCH_RESULTS = 20
+
+
+def beneficiary_search(request):
+    """JSON for long pickers of women (``pekka.widgets.RemoteSelect``): ?q=siti → the first 20 she may see."""
+    query = request.GET.get("q", "").strip()
+    women = (
+        Beneficiary.objects.visible_to(request.user)
+        .search(query)
+        .select_related("household__village")
+        .order_by("full_name", "pk")[:SEARCH_RESULTS]
+        if len(query) >= 2
+        else []
+    )
+    results = [
+        {"id": w.pk, "text": w.full_name, "parents": w.household.village.name if w.household else ""} for w in women
+    ]
+    return JsonResponse({"results": results})

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from beneficiaries.models import Beneficiary
 from pekka.filtering import apply_filters
+from pekka.paging import LargeListPaginator
 from pekka.permissions import can_complete_follow_up, can_record_visit, require
 from pekka.programmes.models import Programme
 
@@ -29,7 +29,7 @@ def followup_list(request):
     )
     filterset = FollowUpFilter(data, queryset=queryset, request=request)
     follow_ups = apply_filters(filterset)  # always bound: "open" is the default list
-    page = Paginator(follow_ups.order_by("done_on", "due_on", "pk"), settings.PAGE_SIZE).get_page(
+    page = LargeListPaginator(follow_ups.order_by("done_on", "due_on", "pk"), settings.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     for follow_up in page:

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from beneficiaries.models import Beneficiary
 from groups.models import Group
 from pekka.filtering import apply_filters
+from pekka.paging import LargeListPaginator
 from pekka.permissions import can_complete_follow_up, can_edit_visit, can_record_visit, require
 from pekka.programmes.models import Programme
 
@@ -267,7 +267,9 @@ def visit_list(request):
     )
     filterset = VisitFilter(request.GET or None, queryset=queryset, request=request)
     visits = apply_filters(filterset)
-    page = Paginator(visits.order_by("-visited_on", "-pk"), settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = LargeListPaginator(visits.order_by("-visited_on", "-pk"), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "mentoring/visit_list.html",

@@ -48,8 +48,38 @@
     new TomSelect(select, { plugins: select.multiple ? ["remove_button"] : [], maxOptions: null });
   }
 
+  // <select data-remote-search="/kelompok/cari/">: a long list (groups, women) searched on the server as she types.
+  function initRemoteSelect(select) {
+    if (select.tomselect) return;
+    const url = select.dataset.remoteSearch;
+    new TomSelect(select, {
+      valueField: "id",
+      labelField: "text",
+      searchField: [],
+      maxOptions: 20,
+      loadThrottle: 250,
+      allowEmptyOption: true,
+      shouldLoad: (query) => query.trim().length >= 2,
+      score: () => () => 1, // the server ranks the matches
+      load: function (query, callback) {
+        this.clearOptions();
+        fetch(url + "?" + new URLSearchParams({ q: query }).toString(), { headers: { Accept: "application/json" } })
+          .then((response) => response.json())
+          .then((data) => callback(data.results))
+          .catch(() => callback());
+      },
+      render: {
+        option: (item) =>
+          '<div class="region-option"><div class="fw-semibold">' + escapeHtml(item.text) +
+          '</div><div class="region-parents">' + escapeHtml(item.parents || "") + "</div></div>",
+        item: (item) => "<div>" + escapeHtml(item.text) + "</div>",
+      },
+    });
+  }
+
   function init(root) {
     root.querySelectorAll("select[data-region-picker]").forEach(initRegionPicker);
+    root.querySelectorAll("select[data-remote-search]").forEach(initRemoteSelect);
     root.querySelectorAll("select[data-enhance='select']").forEach(initEnhancedSelect);
   }
 

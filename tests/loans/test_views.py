@@ -106,9 +106,10 @@ def test_list_query_count_is_flat(login, manager, product, programme, django_ass
         loan = LoanFactory(beneficiary=BeneficiaryFactory(programme=programme), product=product)
         pay(loan, 110_000, dt.date(2026, 2, 5), manager)
     client = login(manager)
-    # 1 session, 2 user; the filter form's choices: 3 groups, 4 facilitators, 5 programmes; 6 paginator count,
-    # 7 the page of loans with borrower, group, product, fund, programme and arrears subqueries, 8 the totals
-    with django_assert_num_queries(8):
+    # 1 session, 2 user; the filter form's choices: 3 facilitators, 4 programmes (groups are searched as she
+    # types); 5 paginator count, 6 the page of loans with borrower, group, product, fund, programme and arrears
+    # subqueries, 7 the totals
+    with django_assert_num_queries(7):
         response = client.get(reverse("loans:list"))
     assert response.status_code == 200
 
@@ -380,3 +381,16 @@ def test_proposal_submitted_at_is_kept_when_decided(submitted, admin):
     decide_proposal(proposal=submitted, approve=True, amounts={submitted.lines.get().pk: 1}, by=admin)
     submitted.refresh_from_db()
     assert submitted.decided_at >= submitted.submitted_at
+
+
+def test_the_group_filter_carries_only_the_chosen_group_and_searches_the_rest(login, manager, group_loans, programme):
+    # Given many groups in her programmes, one of them with loans
+    GroupFactory(programme=programme, name="KUB Lain Sekali")
+    chosen = group_loans[0].group
+    client = login(manager)
+    # When she filters the loan list by that group
+    html = client.get(reverse("loans:list"), {"group": chosen.pk}).content.decode()
+    # Then the select holds that group only (the others are searched as she types), and the filter applies
+    assert f'<option value="{chosen.pk}" selected>{chosen.name}</option>' in html
+    assert "KUB Lain Sekali" not in html
+    assert f'data-remote-search="{reverse("groups:search")}"' in html
