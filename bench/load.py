@@ -216,6 +216,8 @@ def discover() -> Plan:
             Page("group list", reverse("groups:list")),
             Page("group progress page", reverse("groups:detail", args=[groups[i % len(groups)]])),
             Page("loan page", reverse("loans:detail", args=[loans[i % len(loans)]])),
+            Page("visit list", reverse("mentoring:visit_list") + (f"?page={i + 1}" if i % 2 else "")),
+            Page("loan list", reverse("loans:list")),
             Page(
                 "collection sheet",
                 reverse("loans:collection_sheet", args=[groups_with_loans[i % len(groups_with_loans)]]),
@@ -236,6 +238,9 @@ def discover() -> Plan:
             Page("beneficiary page (manager)", reverse("beneficiaries:detail", args=[staff_women[i]])),
             Page("group list (manager)", reverse("groups:list") + f"?page={i + 1}"),
             Page("loan page (manager)", reverse("loans:detail", args=[staff_loans[i]])),
+            Page("visit list (manager)", reverse("mentoring:visit_list") + f"?page={i + 1}"),
+            Page("loan list (manager)", reverse("loans:list") + ("?bucket=par30" if i % 2 else "")),
+            Page("team workload", reverse("dashboards:team")),
         ]
         for i in variants
     ]
@@ -448,13 +453,18 @@ class Recorder:
     samples: dict = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    counting_from: float = 0.0  # time.monotonic() before which requests warm up and are not counted
+
     def timed(self, name: str, call, ok=lambda status, text: status < 400):
+        warming = time.monotonic() < self.counting_from
         started = time.perf_counter()
         try:
             status, text = call()
         except OSError as exc:
             status, text = 599, repr(exc)
         elapsed = (time.perf_counter() - started) * 1000
+        if warming:
+            return status, text
         with self.lock:
             self.times[name].append(elapsed)
             if not ok(status, text):
@@ -516,9 +526,14 @@ def simulated_user(
             log_in(browser, recorder, plan, role, password)
 
 
-def run_load(plan: Plan, *, users: int, duration: float, password: str, think: tuple[float, float]) -> Recorder:
-    recorder = Recorder()
-    deadline = time.monotonic() + duration
+def run_load(
+    plan: Plan, *, users: int, duration: float, password: str, think: tuple[float, float], warm_up: float
+) -> Recorder:
+    """``users`` people for ``warm_up`` + ``duration`` seconds; only the last ``duration`` seconds are counted
+    (as locust's --reset-stats after the ramp-up): the first requests of each gunicorn worker compile its
+    templates and open its database connection, which a running server has long done."""
+    recorder = Recorder(counting_from=time.monotonic() + warm_up)
+    deadline = time.monotonic() + warm_up + duration
     threads = [
         threading.Thread(
             target=simulated_user,
@@ -533,7 +548,7 @@ def run_load(plan: Plan, *, users: int, duration: float, password: str, think: t
         thread.start()
         time.sleep(RAMP_UP_S)
     for thread in threads:
-        thread.join(duration + 120)
+        thread.join(warm_up + duration + 120)
     return recorder
 
 
@@ -596,6 +611,9 @@ def main() -> int:
         default="1-3",
         help="seconds each user reads a page before the next, as MIN-MAX (default 1-3; 0 for back-to-back requests)",
     )
+    parser.add_argument(
+        "--warm-up", type=float, default=15, help="seconds of load before the counted duration (default 15)"
+    )
     parser.add_argument("--label", default="", help="a note stored with the results (e.g. 'before indexes')")
     parser.add_argument("--no-prepare", action="store_true", help="skip step 1 (the database is ready)")
     parser.add_argument(
@@ -644,11 +662,14 @@ def main() -> int:
     load_before = os.getloadavg()[0]
     try:
         print(
-            f"Load: {args.users} users for {args.duration:.0f} s, {think[0]:g}–{think[1]:g} s on each page, against "
+            f"Load: {args.users} users for {args.warm_up:.0f} s of warm-up + {args.duration:.0f} s counted, "
+            f"{think[0]:g}–{think[1]:g} s on each page, against "
             f"gunicorn ({args.workers} workers)…",
             flush=True,
         )
-        recorder = run_load(plan, users=args.users, duration=args.duration, password=args.password, think=think)
+        recorder = run_load(
+            plan, users=args.users, duration=args.duration, password=args.password, think=think, warm_up=args.warm_up
+        )
     finally:
         server.terminate()
         server.wait(30)
@@ -663,6 +684,7 @@ def main() -> int:
             "duration_s": args.duration,
             "workers": args.workers,
             "think_s": list(think),
+            "warm_up_s": args.warm_up,
             "requests_per_s": round(sum(len(t) for t in recorder.times.values()) / args.duration, 1),
             "roles": ROLES,
             "settings": env["DJANGO_SETTINGS_MODULE"],

@@ -152,13 +152,24 @@ def _scoped(queryset, user, *, programme_path: str, beneficiary_path: str | None
         return queryset
     condition = Q()
     if beneficiary_path:
-        condition |= Q(**{f"{beneficiary_path}__in": Beneficiary.objects.visible_to(user)})
+        condition |= Q(**{f"{beneficiary_path}__in": Beneficiary.objects.visible_ids(user)})
     if user.is_facilitator:
         if group_path:
             condition |= Q(**{f"{group_path}__in": Group.objects.visible_to(user)})
     else:
-        condition |= Q(**{f"{programme_path}__in": programme_ids_visible_to(user)})
+        condition |= _on_own_column(queryset.model, programme_path, programme_ids_visible_to(user))
     return queryset.filter(condition)
+
+
+def _on_own_column(model, path: str, values) -> Q:
+    """``path__in=values`` as a subquery on the row's own foreign key ("product__fund__programme" becomes
+    ``product_id IN (SELECT id FROM product WHERE fund__programme IN …)``): PostgreSQL then filters the table before
+    any join, instead of joining every loan to every borrower first (issue 9: the loan list, 600 → … ms)."""
+    first, _, rest = path.partition("__")
+    if not rest:
+        return Q(**{f"{path}__in": values})
+    related = model._meta.get_field(first).related_model
+    return Q(**{f"{first}__in": related.objects.filter(**{f"{rest}__in": values}).values("pk")})
 
 
 class ProposalStatus(models.TextChoices):

@@ -50,7 +50,7 @@ class VisitQuerySet(models.QuerySet):
         if is_admin(user):
             return self
         return self.filter(
-            Q(beneficiary__in=Beneficiary.objects.visible_to(user)) | Q(group__in=Group.objects.visible_to(user))
+            Q(beneficiary__in=Beneficiary.objects.visible_ids(user)) | Q(group__in=Group.objects.visible_to(user))
         )
 
     def with_aspect(self, aspect: str):
@@ -226,7 +226,7 @@ class FollowUpQuerySet(models.QuerySet):
             return self
         return self.filter(
             Q(owner=user)
-            | Q(beneficiary__in=Beneficiary.objects.visible_to(user))
+            | Q(beneficiary__in=Beneficiary.objects.visible_ids(user))
             | Q(group__in=Group.objects.visible_to(user))
         )
 
@@ -390,7 +390,7 @@ class MonitoringQuerySet(models.QuerySet):
         """The reports of the women the user may see."""
         if is_admin(user):
             return self
-        return self.filter(beneficiary__in=Beneficiary.objects.visible_to(user))
+        return self.filter(beneficiary__in=Beneficiary.objects.visible_ids(user))
 
 
 class MonitoringReport(models.Model):

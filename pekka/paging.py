@@ -2,7 +2,8 @@
 
 import hashlib
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
@@ -12,6 +13,11 @@ from django.utils.functional import cached_property
 # facilitator who has just saved a visit on a short list sees it counted at once; the rows are always live.
 LARGE_COUNT = 1_000
 COUNT_SECONDS = 60
+
+
+def _count_cache():
+    """The figures cache when the site has one (shared by every worker and app server), else the process's own."""
+    return caches["figures"] if "figures" in settings.CACHES else cache
 
 
 class LargeListPaginator(Paginator):
@@ -25,9 +31,10 @@ class LargeListPaginator(Paginator):
         except EmptyResultSet:
             return 0
         key = "list-count:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
-        total = cache.get(key)
+        store = _count_cache()
+        total = store.get(key)
         if total is None:
             total = super().count
             if total >= LARGE_COUNT:
-                cache.set(key, total, COUNT_SECONDS)
+                store.set(key, total, COUNT_SECONDS)
         return total
