@@ -58,7 +58,8 @@
       searchField: [],
       maxOptions: 20,
       loadThrottle: 250,
-      allowEmptyOption: true,
+      placeholder: select.dataset.placeholder || "",
+      plugins: ["clear_button"], // the empty choice ("any group") is a clear, not an item in the way of typing
       shouldLoad: (query) => query.trim().length >= 2,
       score: () => () => 1, // the server ranks the matches
       load: function (query, callback) {
