@@ -50,3 +50,27 @@ def test_facilitator_records_a_collection_sheet_on_a_phone_and_the_balances_upda
         ("Siti Aminah", 110_000, dt.date(2026, 2, 3)),
     ]
     assert all(r.recorded_by == facilitator for r in Repayment.objects.all())
+
+
+def test_a_manager_finds_a_group_for_the_loan_filter_by_typing(page, live_server, log_in, manager, programme, shoot):
+    # Given two groups with a loan each (the picker carries no list of groups: it asks the server as she types)
+    product = LoanProductFactory(fund__programme=programme)
+    for group_name, woman in [("KUB Emping Melinjo", "Siti Aminah"), ("KUB Sulaman Bunga", "Rosnidar")]:
+        borrower = BeneficiaryFactory(full_name=woman, programme=programme)
+        group = GroupFactory(name=group_name, programme=programme, members=[borrower])
+        LoanFactory(beneficiary=borrower, product=product, group=group, created_by=manager)
+    log_in(manager)
+    page.goto(f"{live_server.url}{reverse('loans:list')}?status=active")
+    # When she types part of a group's name in the group filter and picks it
+    page.locator("#div_id_group .ts-control").click()
+    page.keyboard.type("emping")
+    option = page.locator("#div_id_group .ts-dropdown .option")
+    expect(option).to_have_count(1)
+    expect(option).to_contain_text("KUB Emping Melinjo")
+    shoot("loan-group-picker-phone")
+    option.click()
+    page.locator("#filters button[type=submit]").click()
+    # Then the list shows that group's loan only, and the picker keeps her choice
+    expect(page.locator("main")).to_contain_text("Siti Aminah")
+    expect(page.locator("main")).not_to_contain_text("Rosnidar")
+    expect(page.locator("#div_id_group .ts-control")).to_contain_text("KUB Emping Melinjo")

@@ -108,3 +108,15 @@ def test_a_visit_saved_offline_is_sent_when_the_connection_returns(
     context.set_offline(False)  # the "online" event sends it from the same page
     page.wait_for_url(f"{live_server.url}/pendampingan/kunjungan/*/")
     assert Visit.objects.get().actions == ["Membuat label kemasan"]
+
+
+def test_a_coordinator_opens_a_facilitators_day_from_her_team(
+    page, live_server, log_in, coordinator, facilitator, programme, shoot
+):
+    BeneficiaryFactory(full_name="Yenni Marlina", programme=programme, facilitator=facilitator)  # never visited
+    log_in(coordinator)
+    summary = page.get_by_test_id("team-summary")
+    expect(summary).to_contain_text("1 belum dikunjungi")
+    summary.locator(f"a.btn[href$='/hari/{facilitator.pk}/']").click()
+    expect(page.get_by_test_id("not-visited")).to_contain_text("Yenni Marlina")
+    shoot("coordinator-facilitator-day-phone")
