@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from beneficiaries.models import Beneficiary, Business
 from pekka.permissions import can_change_group_status, can_create_groups, can_edit_group, require
+from pekka.widgets import picker_response
 
 from .filters import filtered_groups
 from .forms import (
@@ -392,22 +393,15 @@ def _errors(form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
-SEARCH_RESULTS = 20
-
-
 def group_search(request):
     """JSON for long pickers of groups (``pekka.widgets.RemoteSelect``): ?q=sulaman → the first 20 she may see."""
-    query = request.GET.get("q", "").strip()
-    groups = (
-        Group.objects.visible_to(request.user)
-        .filter(name__icontains=query)
-        .select_related("village", "programme")
-        .order_by("name", "pk")[:SEARCH_RESULTS]
-        if len(query) >= 2
-        else []
+    return picker_response(
+        request,
+        lambda query: (
+            Group.objects.visible_to(request.user)
+            .filter(name__icontains=query)
+            .select_related("village", "programme")
+            .order_by("name", "pk")
+        ),
+        lambda g: (g.name, f"{g.village.name} · {g.programme.short_name or g.programme.name}"),
     )
-    results = [
-        {"id": g.pk, "text": g.name, "parents": f"{g.village.name} · {g.programme.short_name or g.programme.name}"}
-        for g in groups
-    ]
-    return JsonResponse({"results": results})

@@ -164,7 +164,7 @@ def _scoped(queryset, user, *, programme_path: str, beneficiary_path: str | None
 def _on_own_column(model, path: str, values) -> Q:
     """``path__in=values`` as a subquery on the row's own foreign key ("product__fund__programme" becomes
     ``product_id IN (SELECT id FROM product WHERE fund__programme IN …)``): PostgreSQL then filters the table before
-    any join, instead of joining every loan to every borrower first (issue 9: the loan list, 600 → … ms)."""
+    any join, instead of joining every loan to every borrower first (issue 9: a manager's loan list, 1.4 s → 0.17 s)."""
     first, _, rest = path.partition("__")
     if not rest:
         return Q(**{f"{path}__in": values})

@@ -1,7 +1,11 @@
 """Form widgets shared by the apps."""
 
 from django import forms
+from django.http import JsonResponse
 from django.urls import reverse
+
+PICKER_RESULTS = 20
+PICKER_MIN_QUERY = 2  # characters typed before the picker asks
 
 
 class RemoteSelect(forms.Select):
@@ -26,3 +30,15 @@ class RemoteSelect(forms.Select):
             empty = [("", field.empty_label)] if field.empty_label is not None else []
             self.choices = empty + [(field.prepare_value(row), field.label_from_instance(row)) for row in rows]
         return super().optgroups(name, value, attrs)
+
+
+def picker_response(request, find, describe) -> JsonResponse:
+    """The JSON a ``RemoteSelect`` asks for: the first matches of ``find(query)`` (a queryset already limited to
+    what the user may see), each as ``describe(row)`` → (text, parents); nothing for a query of one character."""
+    query = request.GET.get("q", "").strip()
+    rows = find(query)[:PICKER_RESULTS] if len(query) >= PICKER_MIN_QUERY else []
+    results = []
+    for row in rows:
+        text, parents = describe(row)
+        results.append({"id": row.pk, "text": text, "parents": parents})
+    return JsonResponse({"results": results})

@@ -66,7 +66,7 @@ class Writer:
 
     def insert(
         self, model, columns: list[str], rows: list, *, history: bool = True, returning: bool = True
-    ) -> list[int]:
+    ) -> range | list[int]:
         """Inserts ``rows`` (sequences of values in the order of ``columns``, field attnames without the primary
         key) and, if ``history``, a "created" history row for each. Fields not in ``columns`` get their default.
         Returns the new primary keys in the order of ``rows``; with neither ``history`` nor ``returning`` the table
@@ -145,20 +145,24 @@ class Writer:
         while len(self.queued) > 1:
             self._copy_oldest()
 
-    def _write_history(self, model, columns: list[str], rows: list[tuple], *, kind: str) -> None:
-        historical = model.history.model
-        names = [f.attname for f in historical._meta.concrete_fields if f.attname != "history_id"]
-        own = [name for name in names if name not in _HISTORY_COLUMNS]
-        pick = itemgetter(*(columns.index(name) for name in own))
+    def _history_layout(self, model, kind: str) -> tuple[list[str], list[str], list]:
+        """The history table's columns for ``model``: the record's own, then the stamped ones (who, when, why,
+        ``kind``), with the stamp's values in that order."""
+        names = [f.attname for f in model.history.model._meta.concrete_fields if f.attname != "history_id"]
         stamp = {
             "history_date": self.history.date,
             "history_change_reason": self.history.reason,
             "history_type": kind,
             "history_user_id": self.history.user_id,
         }
-        tail = tuple(stamp[name] for name in names if name in _HISTORY_COLUMNS)
-        history_columns = own + [name for name in names if name in _HISTORY_COLUMNS]
-        self._write(historical, history_columns, [pick(row) + tail for row in rows])
+        stamped = [name for name in names if name in _HISTORY_COLUMNS]
+        return [name for name in names if name not in _HISTORY_COLUMNS], stamped, [stamp[name] for name in stamped]
+
+    def _write_history(self, model, columns: list[str], rows: list[tuple], *, kind: str) -> None:
+        own, stamped, tail = self._history_layout(model, kind)
+        pick = itemgetter(*(columns.index(name) for name in own))
+        tail = tuple(tail)
+        self._write(model.history.model, own + stamped, [pick(row) + tail for row in rows])
 
     def _history_of_block(self, model, ids: range) -> None:
         """ "Created" history rows for the rows with keys in ``ids``, by INSERT … SELECT from the table."""
@@ -166,15 +170,7 @@ class Writer:
             self._copy_oldest()  # the rows must be in the table first
         historical = model.history.model
         quote = connection.ops.quote_name
-        names = [f.attname for f in historical._meta.concrete_fields if f.attname != "history_id"]
-        own = [name for name in names if name not in _HISTORY_COLUMNS]
-        stamp = {
-            "history_date": self.history.date,
-            "history_change_reason": self.history.reason,
-            "history_type": "+",
-            "history_user_id": self.history.user_id,
-        }
-        stamped = [name for name in names if name in _HISTORY_COLUMNS]
+        own, stamped, values = self._history_layout(model, "+")
         pk = quote(model._meta.pk.column)
         sql = (
             f"INSERT INTO {quote(historical._meta.db_table)} ({', '.join(quote(n) for n in [*own, *stamped])}) "
@@ -183,8 +179,8 @@ class Writer:
         )
         date_field = historical._meta.get_field("history_date")
         params = [
-            date_field.get_db_prep_value(stamp[name], connection) if name == "history_date" else stamp[name]
-            for name in stamped
+            date_field.get_db_prep_value(value, connection) if name == "history_date" else value
+            for name, value in zip(stamped, values, strict=True)
         ]
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, ids.start, ids.stop - 1])
@@ -194,7 +190,7 @@ class Writer:
         _copy(table, columns, text.result(), text_columns)
 
 
-def insert(model, columns: list[str], rows: list, *, history: HistoryStamp | None = None) -> list[int]:
+def insert(model, columns: list[str], rows: list, *, history: HistoryStamp | None = None) -> range | list[int]:
     """Inserts one table's rows (see ``Writer.insert``), with their history rows if ``history`` is given, and
     returns their primary keys."""
     with Writer(history=history) as writer:

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +19,7 @@ from pekka.permissions import (
     can_see_identifiers,
     require,
 )
+from pekka.widgets import picker_response
 
 from ..duplicates import find_possible_duplicates
 from ..filters import filtered_beneficiaries
@@ -361,21 +361,15 @@ def assign_caseload(request):
     return redirect(back)
 
 
-SEARCH_RESULTS = 20
-
-
 def beneficiary_search(request):
     """JSON for long pickers of women (``pekka.widgets.RemoteSelect``): ?q=siti → the first 20 she may see."""
-    query = request.GET.get("q", "").strip()
-    women = (
-        Beneficiary.objects.visible_to(request.user)
-        .search(query)
-        .select_related("household__village")
-        .order_by("full_name", "pk")[:SEARCH_RESULTS]
-        if len(query) >= 2
-        else []
+    return picker_response(
+        request,
+        lambda query: (
+            Beneficiary.objects.visible_to(request.user)
+            .search(query)
+            .select_related("household__village")
+            .order_by("full_name", "pk")
+        ),
+        lambda w: (w.full_name, w.household.village.name if w.household else ""),
     )
-    results = [
-        {"id": w.pk, "text": w.full_name, "parents": w.household.village.name if w.household else ""} for w in women
-    ]
-    return JsonResponse({"results": results})

@@ -8,34 +8,42 @@
     return div.innerHTML;
   }
 
-  // <select data-region-picker="/wilayah/cari/" data-level="4">: search the region list on the server.
-  function initRegionPicker(select) {
+  // Tom Select on a <select> whose options come from a JSON search on the server ({results: [{id, text, …}]}),
+  // asked once two characters are typed; the server ranks the matches.
+  function initServerSearch(select, url, extraParams, options) {
     if (select.tomselect) return;
-    const url = select.dataset.regionPicker;
-    const level = select.dataset.level || "";
-    new TomSelect(select, {
+    new TomSelect(select, Object.assign({
       valueField: "id",
       labelField: "text",
       searchField: [],
       maxOptions: 20,
       loadThrottle: 250,
       placeholder: select.dataset.placeholder || "",
-      plugins: select.multiple ? ["remove_button"] : [],
       shouldLoad: (query) => query.trim().length >= 2,
-      score: () => () => 1, // the server ranks the matches
+      score: () => () => 1,
       load: function (query, callback) {
-        const params = new URLSearchParams({ q: query });
-        if (level) params.set("level", level);
+        const params = new URLSearchParams(Object.assign({ q: query }, extraParams));
         this.clearOptions();
         fetch(url + "?" + params.toString(), { headers: { Accept: "application/json" } })
           .then((response) => response.json())
           .then((data) => callback(data.results))
           .catch(() => callback());
       },
+    }, options));
+  }
+
+  function optionWithParents(text, parents) {
+    return '<div class="region-option"><div class="fw-semibold">' + escapeHtml(text) +
+      '</div><div class="region-parents">' + escapeHtml(parents || "") + "</div></div>";
+  }
+
+  // <select data-region-picker="/wilayah/cari/" data-level="4">: search the region list on the server.
+  function initRegionPicker(select) {
+    const level = select.dataset.level;
+    initServerSearch(select, select.dataset.regionPicker, level ? { level: level } : {}, {
+      plugins: select.multiple ? ["remove_button"] : [],
       render: {
-        option: (item) =>
-          '<div class="region-option"><div class="fw-semibold">' + escapeHtml(item.label || item.text) +
-          '</div><div class="region-parents">' + escapeHtml(item.parents || "") + "</div></div>",
+        option: (item) => optionWithParents(item.label || item.text, item.parents),
         item: (item) => "<div>" + escapeHtml(item.text) + "</div>",
         no_results: () => '<div class="no-results">' + escapeHtml(select.dataset.noResults || "—") + "</div>",
       },
@@ -50,29 +58,10 @@
 
   // <select data-remote-search="/kelompok/cari/">: a long list (groups, women) searched on the server as she types.
   function initRemoteSelect(select) {
-    if (select.tomselect) return;
-    const url = select.dataset.remoteSearch;
-    new TomSelect(select, {
-      valueField: "id",
-      labelField: "text",
-      searchField: [],
-      maxOptions: 20,
-      loadThrottle: 250,
-      placeholder: select.dataset.placeholder || "",
+    initServerSearch(select, select.dataset.remoteSearch, {}, {
       plugins: ["clear_button"], // the empty choice ("any group") is a clear, not an item in the way of typing
-      shouldLoad: (query) => query.trim().length >= 2,
-      score: () => () => 1, // the server ranks the matches
-      load: function (query, callback) {
-        this.clearOptions();
-        fetch(url + "?" + new URLSearchParams({ q: query }).toString(), { headers: { Accept: "application/json" } })
-          .then((response) => response.json())
-          .then((data) => callback(data.results))
-          .catch(() => callback());
-      },
       render: {
-        option: (item) =>
-          '<div class="region-option"><div class="fw-semibold">' + escapeHtml(item.text) +
-          '</div><div class="region-parents">' + escapeHtml(item.parents || "") + "</div></div>",
+        option: (item) => optionWithParents(item.text, item.parents),
         item: (item) => "<div>" + escapeHtml(item.text) + "</div>",
       },
     });
