@@ -166,8 +166,8 @@ def discover() -> Plan:
     from groups.models import Group
     from loans.models import Loan
     from mentoring.models import Visit
+    from pekka.devdata.scale import BENCH_USERS
     from pekka.programmes.models import Programme
-    from pekka.scale import BENCH_USERS
 
     users = {role: get_user_model().objects.get(username=name) for role, name in BENCH_USERS.items()}
     plan = Plan(usernames={role: user.username for role, user in users.items()}, login_path=reverse("accounts:login"))

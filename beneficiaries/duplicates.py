@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from simple_history.models import HistoricalChanges
 from simple_history.utils import bulk_update_with_history
 
-from pekka.regions.models import normalize_search
+from pekka.text import normalize_search
 
 from .models import Beneficiary, NotDuplicate
 from .nik import clean_nik

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from lokal import parse_phone
 
-from pekka.programmes.forms import DateInput
 from pekka.programmes.models import Programme
 from pekka.regions.models import Level
 from pekka.regions.widgets import RegionField
+from pekka.widgets import DateInput
 
 from .models import (
     Beneficiary,

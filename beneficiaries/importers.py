@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from lokal import parse_phone
 
-from pekka.regions.models import normalize_search
+from pekka.text import normalize_search
 
 from .importing.spreadsheets import Sheet, SpreadsheetError, excel_date, open_sheet
 from .models import (

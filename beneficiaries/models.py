@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pekka.permissions import is_admin, programme_ids_visible_to
-from pekka.regions.models import normalize_search
+from pekka.text import normalize_search
 
 
 def registry_history(*unindexed: str, **options) -> HistoricalRecords:

@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Beneficiary, BusinessType
-from pekka.programmes.forms import DateInput
 from pekka.programmes.models import Programme
 from pekka.regions.widgets import RegionField
+from pekka.widgets import DateInput
 
 from .models import OFFICER_ROLES, Agreement, Group, GroupStatus, Meeting, Role
 from .services import NEXT_STATUSES, eligible_members

@@ -10,9 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Beneficiary
 from pekka.money import to_rupiah
-from pekka.programmes.forms import DateInput
 from pekka.programmes.models import Programme
-from pekka.widgets import RemoteSelect
+from pekka.widgets import DateInput, RemoteSelect
 
 from .arrears import DIMENSION_LABELS
 from .models import CapitalGrant, LoanProduct

@@ -6,9 +6,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from pekka.programmes.forms import DateInput
 from pekka.programmes.models import Programme
-from pekka.regions.models import normalize_search
+from pekka.text import normalize_search
+from pekka.widgets import DateInput
 
 from .models import Aspect, FollowUp, Training, TrainingTopic, Visit, VisitType
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.models import Beneficiary, Business, BusinessStatus, Channel, PermitKind
 from groups.models import Membership
 from pekka.money import to_rupiah
-from pekka.programmes.forms import DateInput
 from pekka.programmes.models import Programme
 from pekka.regions.models import Region
+from pekka.widgets import DateInput
 
 from .models import INDIVIDUAL_TYPES, Aspect, Training, VisitType
 from .periods import Quarter, recent_quarters

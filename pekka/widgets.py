@@ -8,6 +8,15 @@ PICKER_RESULTS = 20
 PICKER_MIN_QUERY = 2  # characters typed before the picker asks
 
 
+class DateInput(forms.DateInput):
+    """The phone's own date picker; the value travels as yyyy-mm-dd and is shown by the browser's locale."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class RemoteSelect(forms.Select):
     """A select for a long list (every group of a national programme, every woman): the page carries only the chosen
     option, and the browser asks ``url_name`` (JSON ``{"results": [{"id", "text", "parents"}]}``) for matches as

@@ -109,7 +109,8 @@ def foreign_beneficiary(other_programme):
 @pytest.fixture
 def demo_regions(db):
     """Every region the demo world needs, with real-shaped parents (codes only; names are placeholders)."""
-    from pekka.demo import DEMO_PROGRAMMES, PASURUAN_VILLAGES
+    from pekka.devdata.places import PASURUAN_VILLAGES
+    from pekka.devdata.staff import DEMO_PROGRAMMES
     from tests.regions.factories import region_chain
 
     codes = {c for p in DEMO_PROGRAMMES for c in p.areas} | set(PASURUAN_VILLAGES)

@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
 from pekka.programmes.models import ProgrammeStaff
-from pekka.regions.models import Level, Region, normalize_search
+from pekka.regions.models import Level, Region
+from pekka.text import normalize_search
 
 from ..importers import ColumnMap, ParsedFile, Problem, RowResult
 from ..models import Beneficiary, Business, BusinessType, Category, Education, Enrolment, Household, MaritalStatus, Sex

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pekka.programmes.forms import DateInput
 from pekka.regions.widgets import RegionField
+from pekka.widgets import DateInput
 
 from .indicators import INDICATORS
 from .models import ProgrammeReport, Target

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import BusinessType
-from pekka.programmes.forms import DateInput
 from pekka.programmes.models import Programme
 from pekka.regions.models import Region
 from pekka.regions.widgets import RegionSelect
+from pekka.widgets import DateInput
 
 from .indicators import Scope
 

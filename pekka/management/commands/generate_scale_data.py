@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pekka.scale import BENCH_USERS, DEFAULT_UNTIL, ScaleDataError, generate
+from pekka.devdata.scale import BENCH_USERS, DEFAULT_UNTIL, ScaleDataError, generate
 
 FULL_SIZE = 100_000
 

@@ -2,7 +2,7 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from pekka.demo import build_demo
+from pekka.devdata.build import build_demo
 
 
 class Command(BaseCommand):

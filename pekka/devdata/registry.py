@@ -21,23 +21,7 @@ from typing import NamedTuple
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from pekka.demo import (
-    BAKALREJO,
-    BUKITTINGGI,
-    CAMPAGO_GUGUK_BULEK,
-    CITRA_SARI,
-    GAREGEH,
-    GENTAN,
-    KORIPAN,
-    KOTO_SELAYAN,
-    NARIMBANG,
-    NGASINAN,
-    SUSUKAN,
-    TAWANG,
-    TIMPIK,
-)
-
-from .models import (
+from beneficiaries.models import (
     Activity,
     Beneficiary,
     Business,
@@ -57,7 +41,23 @@ from .models import (
     Relationship,
     Sex,
 )
-from .services import assign_facilitator, change_business_status, change_enrolment_status, enrol
+from beneficiaries.services import assign_facilitator, change_business_status, change_enrolment_status, enrol
+
+from .places import (
+    BAKALREJO,
+    BUKITTINGGI,
+    CAMPAGO_GUGUK_BULEK,
+    CITRA_SARI,
+    GAREGEH,
+    GENTAN,
+    KORIPAN,
+    KOTO_SELAYAN,
+    NARIMBANG,
+    NGASINAN,
+    SUSUKAN,
+    TAWANG,
+    TIMPIK,
+)
 
 # Children's school or work is as it was when the programmes registered them.
 REGISTERED_ON = dt.date(2025, 7, 1)
@@ -860,7 +860,7 @@ def demo_people() -> list[DemoPerson]:
 def seed_registry(*, programmes: dict, users: dict) -> dict[str, int]:
     """Creates the demo programmes' beneficiaries with their households, enrolments, caseloads and businesses.
 
-    ``programmes`` is keyed by programme name and ``users`` by username (``pekka.demo``). People are found by NIK
+    ``programmes`` is keyed by programme name and ``users`` by username (``staff``). People are found by NIK
     and households by KK number; whoever is already there is left as she is, so running again changes nothing.
     Returns how many demo beneficiaries, households and businesses the database holds.
     """

@@ -19,10 +19,8 @@ from django.utils import timezone
 
 from beneficiaries.models import Beneficiary, Business
 from groups.models import Group, Membership
-from pekka.demo import CITRA_SARI, SUSUKAN
-
-from .models import CapitalGrant, Fund, Loan, LoanProduct, Proposal, Repayment
-from .services import (
+from loans.models import CapitalGrant, Fund, Loan, LoanProduct, Proposal, Repayment
+from loans.services import (
     LineRequest,
     create_proposal,
     decide_proposal,
@@ -31,6 +29,8 @@ from .services import (
     post_repayment,
     reverse_repayment,
 )
+
+from .places import CITRA_SARI, SUSUKAN
 
 FUND_NAME = "Dana Program Kemitraan Telkom"
 FIRST_CYCLE = "Pinjaman Modal Kerja Kemitraan 2006"
@@ -63,7 +63,7 @@ def _at(year, month, day, hour=10) -> dt.datetime:
 
 def _citra_sari_women(programme) -> tuple[Group | None, list[Beneficiary]]:
     """The group (from groups.demo) and its members; without the group, the programme's women."""
-    from groups.demo import CITRA_SARI_GROUP
+    from .groups import CITRA_SARI_GROUP
 
     group = Group.objects.filter(programme=programme, name=CITRA_SARI_GROUP).first()
     if group is not None:

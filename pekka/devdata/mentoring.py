@@ -33,11 +33,18 @@ from django.utils import timezone
 
 from beneficiaries.models import Beneficiary, Business, BusinessStatus, BusinessStatusChange
 from groups.models import Group, Membership
-from pekka.demo import BUKITTINGGI, CITRA_SARI, SUSUKAN
+from mentoring.models import FollowUp, MonitoringReport, Training, Visit, VisitType
+from mentoring.periods import Quarter
+from mentoring.services import (
+    FollowUpSpec,
+    add_follow_up,
+    complete_follow_up,
+    record_monitoring,
+    record_visit,
+    set_attendance,
+)
 
-from .models import FollowUp, MonitoringReport, Training, Visit, VisitType
-from .periods import Quarter
-from .services import FollowUpSpec, add_follow_up, complete_follow_up, record_monitoring, record_visit, set_attendance
+from .places import BUKITTINGGI, CITRA_SARI, SUSUKAN
 
 # Form ids of demo visits: uuid5 of "<nik>:<name of the visit>" in this namespace, the same every run.
 DEMO_NAMESPACE = uuid.UUID("7b0c6a43-2f5e-4d8e-9a51-1d3c1f8e6a20")
@@ -379,7 +386,7 @@ def seed_mentoring(*, programmes: dict, users: dict) -> dict[str, int]:
 
 def _susukan_women() -> list[Beneficiary]:
     """The 22 KPM in the order of the seed's table (the registry demo creates them in that order)."""
-    from beneficiaries.demo import demo_people
+    from .registry import demo_people
 
     niks = [p.nik for p in demo_people() if p.programme == SUSUKAN]
     found = {b.nik: b for b in Beneficiary.objects.filter(nik__in=niks).prefetch_related("businesses")}

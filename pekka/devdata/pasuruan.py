@@ -8,12 +8,12 @@ import random
 
 from simple_history.utils import bulk_create_with_history
 
-from beneficiaries.demo import synthetic_kk, synthetic_nik
 from beneficiaries.models import Beneficiary, Enrolment, EnrolmentStatus, Household
 from mentoring.models import Training, TrainingAttendance, TrainingTopic
-from pekka.demo import PASURUAN, PASURUAN_VILLAGES
+from pekka.dashboards.models import Target
 
-from .models import Target
+from .places import PASURUAN, PASURUAN_VILLAGES
+from .registry import synthetic_kk, synthetic_nik
 
 WOMEN = 500
 TRAINED = {  # topic → (how many distinct women, sessions as (date, place))

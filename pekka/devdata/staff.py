@@ -1,19 +1,34 @@
-"""The demo world, from the field reports in shared/seeds: three programmes, their areas and their staff.
+"""The demo's staff and programmes, from the field reports in shared/seeds, with their areas and assignments.
 
 Every step finds its rows by a natural key (username, programme name), so running it again changes nothing.
-Later modules add their own steps to ``build_demo``.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from pekka.accounts.models import Role
 from pekka.programmes.models import Category, Programme
 from pekka.programmes.services import set_programme_staff
 from pekka.regions.models import Region
+
+from .places import (
+    BAKALREJO,
+    BUKITTINGGI,
+    CAMPAGO_GUGUK_BULEK,
+    CITRA_SARI,
+    GAREGEH,
+    GENTAN,
+    KORIPAN,
+    KOTO_SELAYAN,
+    NARIMBANG,
+    NGASINAN,
+    PASURUAN,
+    SUSUKAN,
+    TAWANG,
+    TIMPIK,
+)
 
 
 @dataclass(frozen=True)
@@ -49,33 +64,6 @@ class DemoProgramme:
     staff: tuple[str, ...]
     description: str
 
-
-# The demo's villages (Kemendagri codes). "Cimpago Guguk Bulek" and "Koto Selayang" in the field list are
-# officially Campago Guguk Bulek and Koto Selayan.
-GAREGEH, KOTO_SELAYAN, CAMPAGO_GUGUK_BULEK = "13.75.02.1008", "13.75.02.1007", "13.75.02.1001"
-TAWANG, TIMPIK, KORIPAN, GENTAN, NGASINAN, BAKALREJO = (
-    "33.22.03.2003",
-    "33.22.03.2002",
-    "33.22.03.2011",
-    "33.22.03.2008",
-    "33.22.03.2010",
-    "33.22.03.2004",
-)
-NARIMBANG = "32.11.07.2011"  # Kecamatan Conggeang, Kabupaten Sumedang
-
-BUKITTINGGI = "Pemberdayaan Ekonomi PEKKA Miskin Mandiangin Koto Selayang"
-SUSUKAN = "Pendampingan Kewirausahaan Sosial KPM Kecamatan Susukan"
-CITRA_SARI = "Kemitraan Kelompok Perajin Emping Melinjo Citra Sari"
-PASURUAN = "Penguatan Kapasitas Perempuan Pelaku Usaha Mikro Pasuruan"
-# Seed 003: two villages in each of Kecamatan Pandaan, Prigen and Sukorejo, Kabupaten Pasuruan.
-PASURUAN_VILLAGES = (
-    "35.14.11.1011",
-    "35.14.11.1007",
-    "35.14.10.1009",
-    "35.14.10.1008",
-    "35.14.09.2004",
-    "35.14.09.2001",
-)
 
 DEMO_PROGRAMMES = [
     DemoProgramme(
@@ -185,24 +173,3 @@ def seed_programmes(*, users) -> dict[str, Programme]:
         set_programme_staff(programme=programme, users=[users[u] for u in spec.staff])
         programmes[spec.name] = programme
     return programmes
-
-
-@transaction.atomic
-def build_demo(*, password: str) -> dict[str, int]:
-    """Builds (or refreshes) the whole demo world and returns how many rows of each kind it holds."""
-    # Imported here: the registry's demo step uses this module's programme names.
-    from beneficiaries.demo import seed_registry
-    from groups.demo import seed_groups
-    from loans.demo import seed_loans
-    from mentoring.demo import seed_mentoring
-    from pekka.dashboards.demo import seed_pasuruan
-
-    users = seed_users(password=password)
-    programmes = seed_programmes(users=users)
-    counts = {"users": len(users), "programmes": len(programmes)}
-    counts.update(seed_registry(programmes=programmes, users=users))
-    counts.update(seed_groups(programmes=programmes, users=users))
-    counts.update(seed_mentoring(programmes=programmes, users=users))
-    counts.update(seed_loans(programmes=programmes, users=users))
-    counts.update(seed_pasuruan(programmes=programmes, users=users))
-    return counts

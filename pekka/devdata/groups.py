@@ -5,10 +5,10 @@ import random
 from dataclasses import dataclass
 
 from beneficiaries.models import Beneficiary, Business, BusinessType
-from pekka.demo import BUKITTINGGI, CITRA_SARI, GAREGEH, NARIMBANG
+from groups.models import Formation, Group, GroupStatus
+from groups.services import add_agreement, add_members, record_meeting, save_group, set_officers
 
-from .models import Formation, Group, GroupStatus
-from .services import add_agreement, add_members, record_meeting, save_group, set_officers
+from .places import BUKITTINGGI, CITRA_SARI, GAREGEH, NARIMBANG
 
 # Names other demo steps (mentoring, loans) look groups up by.
 KUB_SULAMAN = "KUB Sulaman Kapalo Samek"
