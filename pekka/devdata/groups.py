@@ -1,4 +1,5 @@
-"""Demo groups: the three Bukittinggi KUB (seed 001) and Citra Sari (seed 002)."""
+"""Demo groups: the three Bukittinggi KUB (seed 001) and Citra Sari (seed 002), each meeting every month up to
+the last few weeks before the demo was first built."""
 
 import datetime as dt
 import random
@@ -8,6 +9,7 @@ from beneficiaries.models import Beneficiary, Business, BusinessType
 from groups.models import Formation, Group, GroupStatus
 from groups.services import add_agreement, add_members, record_meeting, save_group, set_officers
 
+from .clock import DemoCalendar, add_months, demo_calendar
 from .places import BUKITTINGGI, CITRA_SARI, GAREGEH, NARIMBANG
 
 # Names other demo steps (mentoring, loans) look groups up by.
@@ -32,6 +34,11 @@ class DemoGroup:
     meeting_topics: tuple[str, ...]
     first_meeting: dt.date
     notes: str = ""
+    # The members meet every month from this day (as written) to the last weeks before the build day, after
+    # the meetings of ``meeting_topics``; None: from right after those.
+    monthly_from: dt.date | None = None
+    # Days before the build day of the latest monthly meeting: each group met in the last few weeks.
+    last_met: int = 7
 
 
 DEMO_GROUPS = [
@@ -72,6 +79,7 @@ DEMO_GROUPS = [
             "Membuka toko di marketplace",
         ),
         first_meeting=dt.date(2025, 8, 30),
+        last_met=12,
     ),
     DemoGroup(
         name=KUB_MAKANAN,
@@ -90,6 +98,7 @@ DEMO_GROUPS = [
             "Evaluasi penjualan lebaran",
         ),
         first_meeting=dt.date(2025, 9, 6),
+        last_met=17,
     ),
     DemoGroup(
         name=CITRA_SARI_GROUP,
@@ -111,6 +120,8 @@ DEMO_GROUPS = [
         ),
         first_meeting=dt.date(2005, 12, 10),
         notes="Terbentuk atas inisiatif masyarakat setelah sosialisasi program kemitraan; 10 anggota.",
+        monthly_from=dt.date(2024, 2, 10),
+        last_met=4,
     ),
 ]
 
@@ -125,9 +136,30 @@ def _members(spec: DemoGroup, programme) -> list[Beneficiary]:
     return list(enrolled.filter(pk__in=owners))
 
 
+ROUTINE_TOPICS = (
+    "Pertemuan rutin: kas, iuran dan pesanan anggota",
+    "Pertemuan rutin: rencana produksi bulan depan",
+    "Pertemuan rutin: evaluasi penjualan bulan lalu",
+)
+
+
+def meeting_days(spec: DemoGroup, cal: DemoCalendar) -> list[tuple[dt.date, str]]:
+    """(date, topic) of every meeting: the story's first meetings four weeks apart, then one a month up to the
+    last few weeks before the build day (``last_met`` days before it)."""
+    first = cal.on(spec.first_meeting)
+    story = [(first + dt.timedelta(days=28 * i), topic) for i, topic in enumerate(spec.meeting_topics)]
+    since = max(story[-1][0] + dt.timedelta(days=14), cal.on(spec.monthly_from) if spec.monthly_from else first)
+    routine, months = [], 0
+    while (day := add_months(cal.today - dt.timedelta(days=spec.last_met), -months)) > since:
+        routine.insert(0, day)
+        months += 1
+    return story + [(day, ROUTINE_TOPICS[i % len(ROUTINE_TOPICS)]) for i, day in enumerate(routine)]
+
+
 def seed_groups(*, programmes: dict, users: dict) -> dict[str, int]:
-    """Creates the demo groups with officers, members, meetings and agreed prices (idempotent)."""
+    """Creates the demo groups with officers, members, monthly meetings and agreed prices (idempotent)."""
     rng = random.Random(2005)
+    cal = demo_calendar()
     for spec in DEMO_GROUPS:
         programme = programmes[spec.programme]
         if Group.objects.filter(programme=programme, name=spec.name).exists():
@@ -139,27 +171,27 @@ def seed_groups(*, programmes: dict, users: dict) -> dict[str, int]:
                 programme=programme,
                 business_type=BusinessType.objects.get(code=spec.business_type),
                 village_id=spec.village,
-                formed_on=spec.formed_on,
+                formed_on=cal.on(spec.formed_on),
                 formation=spec.formation,
                 status=GroupStatus.ACTIVE,
-                status_changed_on=spec.first_meeting,
+                status_changed_on=cal.on(spec.first_meeting),
                 notes=spec.notes,
             ),
             facilitators=[users[u] for u in spec.facilitators],
             by=by,
         )
         members = _members(spec, programme)
-        add_members(group=group, beneficiaries=members, joined_on=spec.formed_on, by=by)
+        add_members(group=group, beneficiaries=members, joined_on=cal.on(spec.formed_on), by=by)
         chair, secretary, treasurer = members[:3]
         set_officers(
             group=group,
             officers={"chair": chair, "secretary": secretary, "treasurer": treasurer},
-            on=spec.formed_on,
+            on=cal.on(spec.formed_on),
             by=by,
         )
-        for i, topic in enumerate(spec.meeting_topics):
-            held_on = spec.first_meeting + dt.timedelta(days=28 * i)
-            next_on = held_on + dt.timedelta(days=28) if i + 1 < len(spec.meeting_topics) else None
+        meetings = meeting_days(spec, cal)
+        for i, (held_on, topic) in enumerate(meetings):
+            next_on = meetings[i + 1][0] if i + 1 < len(meetings) else add_months(held_on, 1)
             present = [b for b in members if b in (chair, secretary, treasurer) or rng.random() < 0.8]
             record_meeting(
                 group=group,
@@ -173,7 +205,13 @@ def seed_groups(*, programmes: dict, users: dict) -> dict[str, int]:
             )
         for product, unit, price in spec.prices:
             add_agreement(
-                group=group, kind="price", subject=product, unit=unit, amount=price, agreed_on=spec.first_meeting, by=by
+                group=group,
+                kind="price",
+                subject=product,
+                unit=unit,
+                amount=price,
+                agreed_on=cal.on(spec.first_meeting),
+                by=by,
             )
         add_agreement(
             group=group,
@@ -181,7 +219,7 @@ def seed_groups(*, programmes: dict, users: dict) -> dict[str, int]:
             subject="Iuran kas kelompok",
             unit="bulan",
             amount=10_000,
-            agreed_on=spec.first_meeting,
+            agreed_on=cal.on(spec.first_meeting),
             by=by,
         )
     demo = Group.objects.filter(name__in=[g.name for g in DEMO_GROUPS])

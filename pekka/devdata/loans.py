@@ -1,13 +1,18 @@
-"""Demo loans and grants.
+"""Demo loans and grants. Dates follow the demo's calendar (``clock``): the cycles running now are counted
+back from the day the demo was first built, so there are always instalments due this month, most paid, a few late.
 
-- Citra Sari (seed 002): Telkom's partnership fund lends to the group. The 2006 cycle keeps the seed's dates
-  although the demo programme starts in 2024 (history entered after the fact): proposal written and submitted
-  by pendamping3 in January 2006, surveyed and decided by manajer2 (maker-checker), disbursed on 3 February 2006
-  with amounts that vary per member, repaid monthly by the 5th from March 2006 to February 2007, mostly at the
-  group's meeting (collection sheets), some late, one repayment recorded twice and reversed. Every loan of that
-  cycle is repaid.
-- The repaid money is lent on (a revolving cycle): four members borrow again in August 2026, so today's lists
-  and portfolio-at-risk report have loans running, one of them behind.
+- Citra Sari (seed 002): Telkom's partnership fund lends to the group. The 2006 cycle keeps the seed's dates (as
+  written for a build in December 2026) although the demo programme starts in 2024 (history entered after the
+  fact): proposal written and submitted by pendamping3 in January 2006, surveyed and decided by manajer2
+  (maker-checker), disbursed on 3 February 2006 with amounts that vary per member, repaid monthly by the 5th
+  from March 2006 to February 2007, mostly at the group's meeting (collection sheets), some late, one repayment
+  recorded twice and reversed. Every loan of that cycle is repaid.
+- The repaid money is lent on (a revolving cycle): eight members borrowed again four months before the build
+  day; one pays about ten days late, one three weeks late, the others at the group's collection.
+- PEKKA Bukittinggi (seed 001: the women's first need is capital, and the city's women's empowerment office
+  was asked to put the PEKKA groups first): the office's revolving fund lends to five members of each KUB five
+  months before the build day, repaid by the 10th at a collection sheet the day before; one embroiderer stopped
+  paying after her second instalment, one snack maker pays late.
 - KPM Susukan (seed 004): each KPM received a Rp 3.500.000 capital grant from the Ministry of Social Affairs in
   November 2020 for the business she started with it; what became of it follows her business's status.
 """
@@ -17,7 +22,7 @@ import random
 
 from django.utils import timezone
 
-from beneficiaries.models import Beneficiary, Business
+from beneficiaries.models import Beneficiary, Business, BusinessStatus
 from groups.models import Group, Membership
 from loans.models import CapitalGrant, Fund, Loan, LoanProduct, Proposal, Repayment
 from loans.services import (
@@ -30,11 +35,14 @@ from loans.services import (
     reverse_repayment,
 )
 
-from .places import CITRA_SARI, SUSUKAN
+from .clock import DemoCalendar, demo_calendar
+from .places import BUKITTINGGI, CITRA_SARI, SUSUKAN
 
 FUND_NAME = "Dana Program Kemitraan Telkom"
 FIRST_CYCLE = "Pinjaman Modal Kerja Kemitraan 2006"
-REVOLVING_CYCLE = "Pinjaman Bergulir 2026"
+REVOLVING_CYCLE = "Pinjaman Bergulir Kemitraan"
+BUKITTINGGI_FUND = "Dana Bergulir DP3A Kota Bukittinggi"
+BUKITTINGGI_CYCLE = "Pinjaman Modal Kelompok PEKKA"
 GRANT_SOURCE = "Kementerian Sosial RI (Program Kewirausahaan Sosial)"
 GRANT_AMOUNT = 3_500_000
 
@@ -53,12 +61,20 @@ CYCLE_2006 = [
 ]
 LATE_PAYER, SKIPS_JULY, RECORDED_TWICE = 6, 7, 3
 
-# (member index, principal) of the revolving cycle, and how each pays: on time, late, or stopping.
-CYCLE_2026 = [(0, 2_000_000), (2, 2_000_000), (5, 1_500_000), (8, 1_500_000)]
-
-
-def _at(year, month, day, hour=10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(year, month, day, hour))
+# (member index, principal) of the revolving cycle; the sixth pays about ten days late, the last three weeks late.
+REVOLVING = [
+    (0, 2_000_000),
+    (1, 1_500_000),
+    (2, 2_000_000),
+    (3, 1_000_000),
+    (4, 1_500_000),
+    (5, 1_500_000),
+    (7, 1_000_000),
+    (8, 1_500_000),
+]
+REVOLVING_LATE = {5: 9, 7: 20}  # position in REVOLVING → days after the due date she pays
+# Principals of each KUB's five borrowers; (group, position) of the one who pays late and of the one who stopped.
+BUKITTINGGI_LOANS = (1_500_000, 2_000_000, 1_000_000, 2_500_000, 1_500_000)
 
 
 def _citra_sari_women(programme) -> tuple[Group | None, list[Beneficiary]]:
@@ -100,14 +116,16 @@ def seed_loans(*, programmes: dict, users: dict) -> dict[str, int]:
         name=REVOLVING_CYCLE,
         defaults={"method": "flat", "annual_rate": 6, "term_months": 10, "repayment_day": 5, "tolerance_days": 2},
     )
+    cal = demo_calendar()
     group, women = _citra_sari_women(programme)
     if len(women) >= len(CYCLE_2006):
         if not Proposal.objects.filter(product=first).exists():
-            _cycle_2006(product=first, group=group, women=women, users=users)
+            _cycle_2006(product=first, group=group, women=women, users=users, cal=cal)
         if not Proposal.objects.filter(product=revolving).exists():
-            _cycle_2026(product=revolving, group=group, women=women, users=users)
-    _susukan_grants(programmes[SUSUKAN], users=users)
-    loans = Loan.objects.filter(product__fund=fund)
+            _revolving(product=revolving, group=group, women=women, users=users, cal=cal)
+    _bukittinggi_cycle(programmes[BUKITTINGGI], users=users, cal=cal)
+    _susukan_grants(programmes[SUSUKAN], users=users, cal=cal)
+    loans = Loan.objects.filter(product__fund__programme__in=[programme, programmes[BUKITTINGGI]])
     return {
         "loans": loans.count(),
         "repayments": Repayment.objects.filter(loan__in=loans).count(),
@@ -115,9 +133,12 @@ def seed_loans(*, programmes: dict, users: dict) -> dict[str, int]:
     }
 
 
-def _propose(*, product, group, lines, users, written, decided, disbursed, notes=None):
-    """Proposal by pendamping3, decision by manajer2 (never the same person), disbursement: the seed's steps."""
-    maker, checker = users["pendamping3"], users["manajer2"]
+def _propose(
+    *, product, group, lines, users, written, decided, disbursed, notes=None, maker="pendamping3", checker="manajer2"
+):
+    """Proposal by the group's facilitator, decision by the programme's manager (never the same person),
+    disbursement: the seed's steps."""
+    maker, checker = users[maker], users[checker]
     requests = [LineRequest(woman, requested, use) for woman, requested, _approved, use in lines]
     if group is not None:
         proposals = [
@@ -174,7 +195,7 @@ def _pay_sheet(group, on, payments, by):
             post_repayment(loan=loan, amount=amount, paid_on=on, recorded_by=by, receipt_no=receipt)
 
 
-def _cycle_2006(*, product, group, women, users):
+def _cycle_2006(*, product, group, women, users, cal: DemoCalendar):
     members = women[: len(CYCLE_2006)]
     lines = [(w, req, appr, use) for w, (req, appr, use, _note) in zip(members, CYCLE_2006, strict=True)]
     notes = {w.pk: note for w, (*_rest, note) in zip(members, CYCLE_2006, strict=True)}
@@ -183,9 +204,9 @@ def _cycle_2006(*, product, group, women, users):
         group=group,
         lines=lines,
         users=users,
-        written=_at(2006, 1, 9),
-        decided=_at(2006, 1, 27, 14),
-        disbursed=dt.date(2006, 2, 3),
+        written=cal.at(2006, 1, 9),
+        decided=cal.at(2006, 1, 27, 14),
+        disbursed=cal.date(2006, 2, 3),
         notes=notes,
     )
     facilitator, manager = users["pendamping3"], users["manajer2"]
@@ -223,43 +244,122 @@ def _cycle_2006(*, product, group, women, users):
                 repayment=duplicate,
                 reason="Tercatat dua kali: kuitansi yang sama sudah masuk di lembar setoran",
                 by=manager,
-                on=dt.date(2006, 5, 8),
+                on=cal.date(2006, 5, 8),
             )
 
 
-def _cycle_2026(*, product, group, women, users):
-    lines = [(women[i], amount, amount, "Modal kerja bergulir") for i, amount in CYCLE_2026]
+def _collect(*, group, loans, by, today, late=None, stops=(), stops_after=1):
+    """Each instalment due so far collected on a sheet the day before it is due (the group's collection), except:
+    ``late`` ({loan: days}) loans pay their instalment alone that many days after it was due (once that day has
+    come); ``stops`` loans pay their first ``stops_after`` instalments and nothing after."""
+    late = late or {}
+    ordered = sorted(loans, key=lambda loan: loan.pk)
+    for instalment in ordered[0].instalments.order_by("number"):
+        number, due_on = instalment.number, instalment.due_on
+        sheet_day = due_on - dt.timedelta(days=1)
+        if sheet_day > today:
+            break
+        payers = [loan for loan in ordered if loan not in late and (loan not in stops or number <= stops_after)]
+        _pay_sheet(
+            group,
+            sheet_day,
+            [(loan, _remaining(loan, number), f"CS/{due_on:%y%m}/{i + 1:02d}") for i, loan in enumerate(payers)],
+            by,
+        )
+        for loan, days in late.items():
+            paid_on = due_on + dt.timedelta(days=days)
+            if paid_on <= today:
+                post_repayment(loan=loan, amount=_remaining(loan, number), paid_on=paid_on, recorded_by=by)
+
+
+def _revolving(*, product, group, women, users, cal: DemoCalendar):
+    """Citra Sari's repaid money lent again to eight members, four months before the build day."""
+    disbursed = cal.months_back(4, day=3)
+    lines = [(women[i], amount, amount, "Modal kerja bergulir") for i, amount in REVOLVING]
     loans = _propose(
         product=product,
         group=group,
         lines=lines,
         users=users,
-        written=_at(2026, 7, 13),
-        decided=_at(2026, 7, 24, 14),
-        disbursed=dt.date(2026, 8, 3),
+        written=_moment(disbursed - dt.timedelta(days=21)),
+        decided=_moment(disbursed - dt.timedelta(days=10), hour=14),
+        disbursed=disbursed,
     )
-    facilitator = users["pendamping3"]
-    today = timezone.localdate()
-    ordered = [loans[women[i].pk] for i, _amount in CYCLE_2026]
-    on_time, late, stopping = ordered[:2], ordered[2], ordered[3]
-    for number, (meeting, late_day) in enumerate(
-        [(dt.date(2026, 9, 3), None), (dt.date(2026, 10, 3), dt.date(2026, 10, 14)), (dt.date(2026, 11, 3), None)],
-        start=1,
-    ):
-        if meeting > today:
-            break
-        payers = on_time + ([late, stopping] if number == 1 else [])
-        _pay_sheet(
-            group,
-            meeting,
-            [(loan, _remaining(loan, number), f"CS/{meeting:%y%m}/{i + 1:02d}") for i, loan in enumerate(payers)],
-            facilitator,
+    ordered = [loans[women[i].pk] for i, _amount in REVOLVING]
+    _collect(
+        group=group,
+        loans=ordered,
+        by=users["pendamping3"],
+        today=cal.today,
+        late={ordered[position]: days for position, days in REVOLVING_LATE.items()},
+    )
+
+
+def _bukittinggi_cycle(programme, *, users, cal: DemoCalendar):
+    """The women's empowerment office's revolving fund: five members of each KUB borrow five months before the
+    build day; in KUB Sulaman one stops after her second instalment, in KUB Makanan one pays late."""
+    from .groups import KUB_MAKANAN, KUB_SULAMAN
+
+    fund, _ = Fund.objects.get_or_create(
+        programme=programme,
+        name=BUKITTINGGI_FUND,
+        defaults={
+            "funder": "Dinas Pemberdayaan Perempuan dan Perlindungan Anak Kota Bukittinggi",
+            "capital": 60_000_000,
+            "notes": "Modal bergulir untuk kelompok usaha PEKKA; angsuran kembali ke dana untuk kelompok berikutnya.",
+        },
+    )
+    product, _ = LoanProduct.objects.get_or_create(
+        fund=fund,
+        name=BUKITTINGGI_CYCLE,
+        defaults={"method": "flat", "annual_rate": 6, "term_months": 10, "repayment_day": 10, "tolerance_days": 3},
+    )
+    if Proposal.objects.filter(product=product).exists():
+        return
+    disbursed = cal.months_back(5, day=12)
+    for group in Group.objects.filter(programme=programme).prefetch_related("facilitators").order_by("name"):
+        paused = Business.objects.filter(status=BusinessStatus.PAUSED).values("beneficiary_id")
+        members = [
+            m.beneficiary
+            for m in Membership.objects.current(on=disbursed)
+            .filter(group=group)
+            .exclude(beneficiary__in=paused)
+            .select_related("beneficiary")
+            .order_by("beneficiary_id")
+        ][: len(BUKITTINGGI_LOANS)]
+        maker = group.facilitators.order_by("username").first()
+        if maker is None or len(members) < len(BUKITTINGGI_LOANS):
+            continue
+        use = "Modal bahan baku kelompok"
+        lines = [(woman, amount, amount, use) for woman, amount in zip(members, BUKITTINGGI_LOANS, strict=True)]
+        loans = _propose(
+            product=product,
+            group=group,
+            lines=lines,
+            users=users,
+            written=_moment(disbursed - dt.timedelta(days=24)),
+            decided=_moment(disbursed - dt.timedelta(days=8), hour=14),
+            disbursed=disbursed,
+            maker=maker.username,
+            checker="manajer",
         )
-        if late_day and late_day <= today:
-            post_repayment(loan=late, amount=_remaining(late, number), paid_on=late_day, recorded_by=facilitator)
+        ordered = [loans[woman.pk] for woman in members]
+        _collect(
+            group=group,
+            loans=ordered,
+            by=maker,
+            today=cal.today,
+            late={ordered[2]: 9} if group.name == KUB_MAKANAN else None,
+            stops=[ordered[3]] if group.name == KUB_SULAMAN else [],
+            stops_after=2,
+        )
 
 
-def _susukan_grants(programme, *, users):
+def _moment(day: dt.date, hour: int = 10) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def _susukan_grants(programme, *, users, cal: DemoCalendar):
     """A Rp 3.500.000 grant for each Susukan KPM, for the business she started with it (seed 004)."""
     women = Beneficiary.objects.filter(enrolments__programme=programme).exclude(capital_grants__source=GRANT_SOURCE)
     businesses = {}
@@ -268,7 +368,7 @@ def _susukan_grants(programme, *, users):
         .prefetch_related("status_changes")
         .order_by("beneficiary_id", "-started_on", "pk")
     ):
-        funded = business.started_on and business.started_on.year == 2020
+        funded = business.started_on and business.started_on.year == cal.date(2020, 11, 16).year
         if business.beneficiary_id not in businesses or (funded and not businesses[business.beneficiary_id][1]):
             businesses[business.beneficiary_id] = (business, funded)
     grants = []
@@ -279,11 +379,11 @@ def _susukan_grants(programme, *, users):
                 beneficiary=woman,
                 programme=programme,
                 source=GRANT_SOURCE,
-                given_on=dt.date(2020, 11, 16),
+                given_on=cal.date(2020, 11, 16),
                 amount=GRANT_AMOUNT,
                 intended_use=(business.description or business.name) if business else "Modal usaha",
                 outcome=_outcome(business),
-                outcome_updated_on=dt.date(2025, 12, 15) if business else None,
+                outcome_updated_on=cal.date(2025, 12, 15) if business else None,
                 recorded_by=users["koordinator"],
             )
         )

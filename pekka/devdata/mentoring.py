@@ -29,7 +29,6 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
 from beneficiaries.models import Beneficiary, Business, BusinessStatus, BusinessStatusChange
 from groups.models import Group, Membership
@@ -44,6 +43,7 @@ from mentoring.services import (
     set_attendance,
 )
 
+from .clock import DemoCalendar, add_months, demo_calendar
 from .places import BUKITTINGGI, CITRA_SARI, SUSUKAN
 
 # Form ids of demo visits: uuid5 of "<nik>:<name of the visit>" in this namespace, the same every run.
@@ -373,10 +373,12 @@ def seed_mentoring(*, programmes: dict, users: dict) -> dict[str, int]:
     # Built in one transaction and monitoring comes last: if it is there, everything is, and a second run need not
     # walk through the 400 visits again to find each by its form id.
     if not MonitoringReport.objects.filter(programme=programmes[BUKITTINGGI]).exists():
-        _susukan_visits(programmes[SUSUKAN], users)
-        _bukittinggi_visits(programmes[BUKITTINGGI], users)
-        _trainings(programmes, users)
-        _bukittinggi_monitoring(programmes[BUKITTINGGI], users)
+        cal = demo_calendar()
+        _susukan_visits(programmes[SUSUKAN], users, cal)
+        _bukittinggi_visits(programmes[BUKITTINGGI], users, cal)
+        _current_round(programmes, cal)
+        _trainings(programmes, users, cal)
+        _bukittinggi_monitoring(programmes[BUKITTINGGI], users, cal)
     return {
         "visits": Visit.objects.filter(programme__in=mine).count(),
         "trainings": Training.objects.filter(programme__in=mine).count(),
@@ -400,13 +402,13 @@ def _main_business(woman: Beneficiary) -> Business | None:
     return (changed or businesses or [None])[0]
 
 
-def _susukan_visits(programme, users) -> None:
+def _susukan_visits(programme, users, cal: DemoCalendar) -> None:
     facilitator, coordinator = users["pendamping3"], users["koordinator"]
     rng = random.Random(2021)
     for woman, row in zip(_susukan_women(), SUSUKAN_ROWS, strict=False):
         business = _main_business(woman)
         offset = rng.randint(0, 2)
-        dates = [SUSUKAN_DATES[0]] + [d + dt.timedelta(days=offset) for d in SUSUKAN_DATES[1:]]
+        dates = [cal.on(SUSUKAN_DATES[0])] + [cal.on(d) + dt.timedelta(days=offset) for d in SUSUKAN_DATES[1:]]
         plan = [["Monitoring awal: menggali keadaan usaha dan kebutuhan KPM"], *_spread(row.actions, 10)]
         for number, (day, actions) in enumerate(zip(dates, plan, strict=True), start=1):
             if not actions:
@@ -433,18 +435,18 @@ def _susukan_visits(programme, users) -> None:
                 notes="Expo, bazar dan talkshow kewirausahaan di Politeknik Negeri Semarang" if not following else "",
             )
             if created:
-                _link_registry_changes(visit, business, previous=dates[number - 2] if number > 1 else None)
+                since = dates[number - 2] if number > 1 else cal.date(2025, 10, 1)
+                _link_registry_changes(visit, business, since=since)
         for task in FollowUp.objects.open().filter(beneficiary=woman, visit__isnull=False).select_related("visit"):
-            if task.due_on <= SUSUKAN_DATES[-1]:
+            if task.due_on <= dates[-1]:
                 complete_follow_up(follow_up=task, on=task.due_on, by=facilitator)
 
 
-def _link_registry_changes(visit: Visit, business: Business | None, *, previous: dt.date | None) -> None:
+def _link_registry_changes(visit: Visit, business: Business | None, *, since: dt.date) -> None:
     """The registry demo already holds the mentoring's stops, permits and channels: the visit that first saw one
     (dated since the visit before) records it as its change."""
     if business is None:
         return
-    since = previous or dt.date(2025, 10, 1)
     links = {}
     change = (
         BusinessStatusChange.objects.filter(business=business, changed_on__gt=since, changed_on__lte=visit.visited_on)
@@ -463,7 +465,10 @@ def _link_registry_changes(visit: Visit, business: Business | None, *, previous:
         Visit.objects.filter(pk=visit.pk).update(**links)
 
 
-BUKITTINGGI_ROUNDS = [dt.date(2025, 9, 15), dt.date(2025, 11, 17), dt.date(2026, 2, 16)]
+# Home visits start in September 2025; each month until the current round, the facilitators visit half their
+# caseload (alternate halves), so every month has visits and every woman is seen every other month.
+FIRST_ROUND = dt.date(2025, 9, 15)
+GROUP_SESSIONS = [dt.date(2025, 10, 25), dt.date(2025, 12, 20)]
 BUKITTINGGI_ACTIONS = {
     "sulaman": [
         ["Menghitung harga pokok selendang", "Mencatat pesanan dan uang muka"],
@@ -492,15 +497,28 @@ def _bukittinggi_women(programme) -> list[Beneficiary]:
     )
 
 
-def _bukittinggi_visits(programme, users) -> None:
-    """Three rounds of home visits, two sessions per group, and a last round dated from the first build."""
+def _rounds(cal: DemoCalendar) -> list[dt.date]:
+    """The monthly rounds' first days, from September 2025 (as written) to the month before the current round:
+    the current round's visits fall in the last three weeks, so the rounds stop a month before the build day."""
+    rounds, day = [], cal.on(FIRST_ROUND)
+    while day + dt.timedelta(days=4) < cal.today - dt.timedelta(days=30):
+        rounds.append(day)
+        day = add_months(day, 1)
+    return rounds
+
+
+def _bukittinggi_visits(programme, users, cal: DemoCalendar) -> None:
+    """Monthly rounds of home visits and two sessions per group; the current round is ``_current_round``'s."""
     rng = random.Random(2025)
     women = _bukittinggi_women(programme)
-    for woman in women:
-        business = _main_business(woman)
-        kind = business.business_type.code if business else "sulaman"
-        for number, day in enumerate(BUKITTINGGI_ROUNDS):
-            actions = BUKITTINGGI_ACTIONS.get(kind, BUKITTINGGI_ACTIONS["sulaman"])[number]
+    for number, day in enumerate(_rounds(cal)):
+        for i, woman in enumerate(women):
+            if i % 2 != number % 2:
+                continue
+            business = _main_business(woman)
+            kind = business.business_type.code if business else "sulaman"
+            rounds = BUKITTINGGI_ACTIONS.get(kind, BUKITTINGGI_ACTIONS["sulaman"])
+            actions = rounds[number // 2 % len(rounds)]
             record_visit(
                 client_uuid=demo_uuid(woman.nik, "bukittinggi", number),
                 author=woman.facilitator,
@@ -514,7 +532,7 @@ def _bukittinggi_visits(programme, users) -> None:
         lead = group.facilitators.order_by("username").first()
         if lead is None:
             continue
-        for number, day in enumerate([dt.date(2025, 10, 25), dt.date(2025, 12, 20)]):
+        for number, day in enumerate(cal.on(d) for d in GROUP_SESSIONS):
             members = list(
                 Beneficiary.objects.filter(
                     pk__in=Membership.objects.current(on=day).filter(group=group).values("beneficiary_id")
@@ -532,13 +550,15 @@ def _bukittinggi_visits(programme, users) -> None:
                 actions=topics,
                 attendees=[m for m in members if rng.random() < 0.8],
             )
-    _current_round(women, rng)
 
 
-def _current_round(women, rng) -> None:
-    """Visits of the last weeks before the first build, planning the next ones around today, and a few open tasks:
-    what a facilitator's day looks like. Found by form id afterwards, so later runs add nothing."""
-    today = timezone.localdate()
+def _current_round(programmes, cal: DemoCalendar) -> None:
+    """Visits of the last weeks before the first build, planning the next ones around the build day, and a few open
+    tasks: what a facilitator's day looks like (Bukittinggi's facilitators, and pendamping3 with Citra Sari's
+    makers). Found by form id afterwards, so later runs add nothing."""
+    rng = random.Random(2025)
+    today = cal.today
+    women = _bukittinggi_women(programmes[BUKITTINGGI]) + _bukittinggi_women(programmes[CITRA_SARI])
     for i, woman in enumerate(women):
         kind = i % 6
         if kind == 5:
@@ -717,7 +737,7 @@ DEMO_TRAININGS = [
 ]
 
 
-def _trainings(programmes, users) -> None:
+def _trainings(programmes, users, cal: DemoCalendar) -> None:
     by = users["koordinator"]
     for number, spec in enumerate(DEMO_TRAININGS):
         programme = programmes[spec.programme]
@@ -726,8 +746,8 @@ def _trainings(programmes, users) -> None:
             title=spec.title,
             defaults={
                 "topic": spec.topic,
-                "starts_on": spec.starts_on,
-                "ends_on": spec.ends_on,
+                "starts_on": cal.on(spec.starts_on),
+                "ends_on": spec.ends_on and cal.on(spec.ends_on),
                 "place": spec.place,
                 "trainer": spec.trainer,
                 "created_by": by,
@@ -745,20 +765,31 @@ def _trainings(programmes, users) -> None:
         set_attendance(training=training, present=present, scope=scope, by=by)
 
 
-MONITORED_QUARTERS = [Quarter(2025, 3), Quarter(2025, 4), Quarter(2026, 1), Quarter(2026, 2)]
+MONITORED_QUARTERS = 4  # the last closed quarters: monitoring is entered after a quarter closes
+FALL_QUARTER = 2  # of those, the quarter after the Lebaran rush, when some snack makers' sales fall
 # Baseline monthly turnover (min, max) in thousands of rupiah, and the assets as months of turnover.
 BASELINE = {"sulaman": (1500, 3500, 3), "aksesoris": (800, 2200, 2), "makanan": (1200, 3000, 2)}
 
 
-def _bukittinggi_monitoring(programme, users) -> None:
-    """Four quarters for the Bukittinggi groups' members: growth for most, a pause, and the post-Lebaran fall."""
+def monitored_quarters(cal: DemoCalendar) -> list[Quarter]:
+    """The last ``MONITORED_QUARTERS`` quarters closed before the build day, oldest first."""
+    quarter = Quarter.of(cal.today)
+    quarters = []
+    for _ in range(MONITORED_QUARTERS):
+        quarter = quarter.previous()
+        quarters.insert(0, quarter)
+    return quarters
+
+
+def _bukittinggi_monitoring(programme, users, cal: DemoCalendar) -> None:
+    """The last four closed quarters for the Bukittinggi groups' members: growth for most, the embroiderer's pause,
+    and a quarter after Lebaran when some snack makers sell less (flagged, with follow-ups), then recover."""
     rng = random.Random(1375)
     groups = Group.objects.filter(programme=programme)
     member_ids = Membership.objects.filter(group__in=groups).values("beneficiary_id")
     members = set(member_ids.values_list("beneficiary_id", flat=True))
     # The groups' members; before the groups exist, every Bukittinggi woman (they are grouped by business type).
     women = [w for w in _bukittinggi_women(programme) if not members or w.pk in members]
-    today = timezone.localdate()
     for woman in women:
         business = _main_business(woman)
         if business is None:
@@ -769,12 +800,10 @@ def _bukittinggi_monitoring(programme, users) -> None:
         workers = rng.choice([0, 0, 1, 1, 2])
         paused = business.status_changes.filter(status=BusinessStatus.PAUSED).first()
         falls_after_lebaran = kind == "makanan" and rng.random() < 0.4
-        for period in MONITORED_QUARTERS:
-            if period.start > today:
-                break
+        for number, period in enumerate(monitored_quarters(cal)):
             if paused and period.end >= paused.changed_on:
                 figures = (0, workers)
-            elif period == Quarter(2026, 2) and falls_after_lebaran:
+            elif number == FALL_QUARTER and falls_after_lebaran:
                 figures = (round(turnover * rng.uniform(0.55, 0.7), -4), workers)
             else:
                 figures = (turnover, workers)

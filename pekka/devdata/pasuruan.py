@@ -1,7 +1,7 @@
 """Seed 003 as demo data: the Pasuruan micro-entrepreneurs project (Dec 2010 – Nov 2011) with its targets and the
 training attendance behind its August 2011 progress report — household economics, management and bookkeeping for
 335 of 500 women, gender for 79 of 66, the role of micro-finance institutions (LKM) for 42 of 66. The report's
-figures are computed from these attendance rows, never typed in."""
+figures are computed from these attendance rows, never typed in. Dates follow the demo's calendar (``clock``)."""
 
 import datetime as dt
 import random
@@ -12,6 +12,7 @@ from beneficiaries.models import Beneficiary, Enrolment, EnrolmentStatus, Househ
 from mentoring.models import Training, TrainingAttendance, TrainingTopic
 from pekka.dashboards.models import Target
 
+from .clock import demo_calendar
 from .places import PASURUAN, PASURUAN_VILLAGES
 from .registry import synthetic_kk, synthetic_nik
 
@@ -93,6 +94,8 @@ def seed_pasuruan(*, programmes: dict, users: dict) -> dict[str, int]:
     if Training.objects.filter(programme=programme).exists():
         return {"pasuruan_women": Enrolment.objects.filter(programme=programme).count()}
     rng = random.Random(2011)
+    cal = demo_calendar()
+    enrolled = cal.date(2010, 12, 15)
     recorder = users["koordinator"]
     households, women = [], []
     # Every name different, like the registry demo's: first + family name, and "Nur" + both when those run out.
@@ -117,7 +120,7 @@ def seed_pasuruan(*, programmes: dict, users: dict) -> dict[str, int]:
                 birth_date=born,
                 sex="P",
                 category="pekka",
-                consent_date=dt.date(2010, 12, 15),
+                consent_date=enrolled,
                 consent_recorded_by=recorder,
             )
         )
@@ -132,8 +135,8 @@ def seed_pasuruan(*, programmes: dict, users: dict) -> dict[str, int]:
                 beneficiary=w,
                 programme=programme,
                 status=EnrolmentStatus.ACTIVE,
-                enrolled_on=dt.date(2010, 12, 15),
-                status_changed_on=dt.date(2010, 12, 15),
+                enrolled_on=enrolled,
+                status_changed_on=enrolled,
             )
             for w in women
         ]
@@ -148,8 +151,8 @@ def seed_pasuruan(*, programmes: dict, users: dict) -> dict[str, int]:
                 programme=programme,
                 topic=topic,
                 title=f"{TrainingTopic(topic).label} — angkatan {n + 1}",
-                starts_on=day,
-                ends_on=day + dt.timedelta(days=1),
+                starts_on=cal.on(day),
+                ends_on=cal.on(day) + dt.timedelta(days=1),
                 place=place,
                 trainer="Tim CF Pasuruan",
                 created_by=recorder,

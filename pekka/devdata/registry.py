@@ -43,6 +43,7 @@ from beneficiaries.models import (
 )
 from beneficiaries.services import assign_facilitator, change_business_status, change_enrolment_status, enrol
 
+from .clock import DemoCalendar, demo_calendar
 from .places import (
     BAKALREJO,
     BUKITTINGGI,
@@ -865,14 +866,15 @@ def seed_registry(*, programmes: dict, users: dict) -> dict[str, int]:
     Returns how many demo beneficiaries, households and businesses the database holds.
     """
     people = demo_people()
+    cal = demo_calendar()
     niks = [p.nik for p in people]
     known = set(Beneficiary.objects.filter(nik__in=niks).values_list("nik", flat=True))
     new = [p for p in people if p.nik not in known]
     if new:
         households = _create_households(new)
-        beneficiaries = _create_beneficiaries(new, households=households, users=users)
-        _enrol(new, beneficiaries, programmes=programmes, users=users)
-        _create_businesses(new, beneficiaries, users=users)
+        beneficiaries = _create_beneficiaries(new, households=households, users=users, cal=cal)
+        _enrol(new, beneficiaries, programmes=programmes, users=users, cal=cal)
+        _create_businesses(new, beneficiaries, users=users, cal=cal)
     demo = Beneficiary.objects.filter(nik__in=niks)
     return {
         "beneficiaries": demo.count(),
@@ -909,7 +911,7 @@ def _create_households(people: list[DemoPerson]) -> dict[str, Household]:
     return households
 
 
-def _create_beneficiaries(people: list[DemoPerson], *, households, users) -> list[Beneficiary]:
+def _create_beneficiaries(people: list[DemoPerson], *, households, users, cal: DemoCalendar) -> list[Beneficiary]:
     """Saves each person one by one, so that ``Beneficiary.save`` fills the search column as it always does."""
     beneficiaries = []
     for p in people:
@@ -924,7 +926,7 @@ def _create_beneficiaries(people: list[DemoPerson], *, households, users) -> lis
             phone=p.phone,
             category=p.category,
             household=households[p.kk],
-            consent_date=p.enrolled_on,
+            consent_date=cal.on(p.enrolled_on),
             consent_recorded_by=users[p.facilitator],
         )
         beneficiary.save()
@@ -932,21 +934,21 @@ def _create_beneficiaries(people: list[DemoPerson], *, households, users) -> lis
     return beneficiaries
 
 
-def _enrol(people: list[DemoPerson], beneficiaries: list[Beneficiary], *, programmes, users) -> None:
+def _enrol(people: list[DemoPerson], beneficiaries: list[Beneficiary], *, programmes, users, cal: DemoCalendar) -> None:
     """Enrols each person and moves her along the pipeline, then puts her in her facilitator's caseload."""
     caseloads: dict[tuple[str, str], list[Beneficiary]] = {}
     for person, beneficiary in zip(people, beneficiaries, strict=True):
         enrolment = enrol(
-            beneficiary=beneficiary, programme=programmes[person.programme], enrolled_on=person.enrolled_on
+            beneficiary=beneficiary, programme=programmes[person.programme], enrolled_on=cal.on(person.enrolled_on)
         )
         for status, on in person.enrolment_steps:
-            change_enrolment_status(enrolment=enrolment, status=status, on=on)
+            change_enrolment_status(enrolment=enrolment, status=status, on=cal.on(on))
         caseloads.setdefault((person.facilitator, person.programme), []).append(beneficiary)
     for (facilitator, programme), caseload in caseloads.items():
         assign_facilitator(beneficiaries=caseload, facilitator=users[facilitator], by=users[ASSIGNED_BY[programme]])
 
 
-def _create_businesses(people: list[DemoPerson], beneficiaries: list[Beneficiary], *, users) -> None:
+def _create_businesses(people: list[DemoPerson], beneficiaries: list[Beneficiary], *, users, cal: DemoCalendar) -> None:
     """Creates the businesses running from their start, their permits and online presence, then records the
     later pauses and stops through ``change_business_status`` so each business's status is its latest change."""
     types = {t.code: t for t in BusinessType.objects.all()}
@@ -962,7 +964,7 @@ def _create_businesses(people: list[DemoPerson], beneficiaries: list[Beneficiary
                 business_type=types[plan.type_code],
                 name=plan.name,
                 description=plan.description,
-                started_on=plan.started_on,
+                started_on=cal.on(plan.started_on),
                 status=BusinessStatus.RUNNING,
             )
             for plan, beneficiary, _facilitator in plans
@@ -972,14 +974,17 @@ def _create_businesses(people: list[DemoPerson], beneficiaries: list[Beneficiary
     BusinessStatusChange.objects.bulk_create(
         [
             BusinessStatusChange(
-                business=business, status=BusinessStatus.RUNNING, changed_on=plan.started_on, recorded_by=facilitator
+                business=business,
+                status=BusinessStatus.RUNNING,
+                changed_on=cal.on(plan.started_on),
+                recorded_by=facilitator,
             )
             for business, (plan, _beneficiary, facilitator) in zip(businesses, plans, strict=True)
         ]
     )
     bulk_create_with_history(
         [
-            Permit(business=business, kind=kind, number=number, issued_on=issued_on)
+            Permit(business=business, kind=kind, number=number, issued_on=cal.on(issued_on))
             for business, (plan, _b, _f) in zip(businesses, plans, strict=True)
             for kind, number, issued_on in plan.permits
         ],
@@ -987,7 +992,7 @@ def _create_businesses(people: list[DemoPerson], beneficiaries: list[Beneficiary
     )
     bulk_create_with_history(
         [
-            OnlinePresence(business=business, channel=channel, address=address, since=since)
+            OnlinePresence(business=business, channel=channel, address=address, since=cal.on(since))
             for business, (plan, _b, _f) in zip(businesses, plans, strict=True)
             for channel, address, since in plan.online
         ],
@@ -995,4 +1000,4 @@ def _create_businesses(people: list[DemoPerson], beneficiaries: list[Beneficiary
     )
     for business, (plan, _beneficiary, facilitator) in zip(businesses, plans, strict=True):
         for status, on, reason in plan.changes:
-            change_business_status(business=business, status=status, on=on, reason=reason, by=facilitator)
+            change_business_status(business=business, status=status, on=cal.on(on), reason=reason, by=facilitator)

@@ -13,6 +13,7 @@ from pekka.programmes.models import Category, Programme
 from pekka.programmes.services import set_programme_staff
 from pekka.regions.models import Region
 
+from .clock import demo_calendar
 from .places import (
     BAKALREJO,
     BUKITTINGGI,
@@ -155,6 +156,7 @@ def seed_programmes(*, users) -> dict[str, Programme]:
     )
     if missing:
         raise RuntimeError(f"Regions {sorted(missing)} are missing: run `manage.py load_regions` first.")
+    cal = demo_calendar()
     programmes = {}
     for spec in DEMO_PROGRAMMES:
         programme, _ = Programme.objects.update_or_create(
@@ -164,8 +166,8 @@ def seed_programmes(*, users) -> dict[str, Programme]:
                 "category": spec.category,
                 "funder": spec.funder,
                 "partner": spec.partner,
-                "start_date": spec.start,
-                "end_date": spec.end,
+                "start_date": cal.on(spec.start),
+                "end_date": spec.end and cal.on(spec.end),
                 "description": spec.description,
             },
         )

@@ -1,10 +1,11 @@
-import datetime as dt
-
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from loans.models import CapitalGrant, Instalment, Loan, Proposal, Repayment
-from pekka.devdata.loans import FIRST_CYCLE, GRANT_SOURCE
+from pekka.devdata.clock import demo_calendar
+from pekka.devdata.loans import BUKITTINGGI_CYCLE, FIRST_CYCLE, GRANT_SOURCE, REVOLVING_CYCLE
+from pekka.devdata.places import BUKITTINGGI
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -19,7 +20,8 @@ def test_the_demo_loans_follow_the_seeds_and_are_built_once(demo_regions):
     # Seed 002: proposal by the group's facilitator, decided by the funder's manager, disbursed 3 Feb 2006.
     proposal = Proposal.objects.get(product__name=FIRST_CYCLE)
     assert (proposal.submitted_by.username, proposal.decided_by.username) == ("pendamping3", "manajer2")
-    assert proposal.disbursed_on == dt.date(2006, 2, 3) and proposal.group.name == "Citra Sari"
+    cal = demo_calendar()
+    assert proposal.disbursed_on == cal.date(2006, 2, 3) and proposal.group.name == "Citra Sari"
     loans = Loan.objects.filter(product__name=FIRST_CYCLE)
     assert loans.count() == 10
     assert len({loan.principal for loan in loans}) > 1  # amounts vary per member
@@ -31,10 +33,13 @@ def test_the_demo_loans_follow_the_seeds_and_are_built_once(demo_regions):
     reversal = Repayment.objects.get(reverses__isnull=False)
     assert reversal.amount == -reversal.reverses.amount and reversal.loan.product.name == FIRST_CYCLE
 
-    # The revolving cycle: four loans running today, at least one behind.
-    active = Loan.objects.filter(status="active")
-    assert active.count() == 4
-    assert Instalment.objects.filter(loan__in=active, due_on__lt=dt.date(2026, 11, 23), completed_on__isnull=True)
+    # The revolving cycle: eight loans running today, some paid late; in Bukittinggi one borrower is behind.
+    revolving = Loan.objects.filter(status="active", product__name=REVOLVING_CYCLE)
+    assert revolving.count() == 8
+    assert Instalment.objects.filter(loan__in=revolving, completed_on__gt=F("due_on")).exists()
+    bukittinggi = Loan.objects.filter(status="active", product__name=BUKITTINGGI_CYCLE)
+    assert bukittinggi.count() == 15 and {loan.group.programme.name for loan in bukittinggi} == {BUKITTINGGI}
+    assert Instalment.objects.filter(loan__in=bukittinggi, due_on__lt=cal.today, completed_on__isnull=True)
 
     # Seed 004: each of the 22 KPM got Rp 3.500.000; the goats of one died.
     grants = CapitalGrant.objects.filter(source=GRANT_SOURCE)
