@@ -1,23 +1,25 @@
-"""Demo mentoring, from the field reports in shared/seeds.
+"""Demo mentoring, from the field reports in shared/seeds. Dates follow the demo's calendar (``clock``): as
+written here for a build in December 2026, moved by whole months to the month the demo is first built.
 
 - KPM Susukan (seed 004): each of the 22 KPM gets 11 visits from pendamping3 between the first monitoring on
-  10 October and the expo in December 2025 (the registry's demo dates the mentoring in 2025). Each KPM's row of the
-  seed's table gives what the business looked like, the competition and obstacles, and what was done; the actions
-  are spread over the visits in the table's order, each visit's aspects follow from its actions, and a few visits
-  leave a follow-up that the next visit closes. The registry already holds the businesses that stopped, paused
-  or got a permit or an online channel during the mentoring; the visit that saw it is linked to that change.
-- PEKKA Bukittinggi (seeds 000/001): three rounds of home visits to the 30 women, two facilitated sessions per
-  group (their attendance is a group meeting), and four quarters of monitoring (2025 Q3 – 2026 Q2) for the
-  groups' members: most businesses grow, the embroiderer who paused in November drops to nothing, and the snack
-  makers fall after Lebaran, which flags their reports and opens follow-ups. A last round of visits is dated
-  from the day the demo is first built, so that a facilitator's day shows visits due today and this week and
-  follow-ups overdue; later runs find those visits by their form ids and add nothing.
+  10 October and the expo in December 2025. Each KPM's row of the seed's table gives what the business looked
+  like, the competition and obstacles, and what was done; the actions are spread over the visits in the table's
+  order, each visit's aspects follow from its actions, and a few visits leave a follow-up that the next visit
+  closes. The registry already holds the businesses that stopped, paused or got a permit or an online channel
+  during the mentoring; the visit that saw it is linked to that change.
+- PEKKA Bukittinggi (seeds 000/001): monthly rounds of home visits from September 2025 (each month half the
+  caseload, so every woman is seen every other month), two facilitated sessions per group (their attendance is
+  a group meeting), and monitoring of the groups' members for the last four closed quarters: most businesses
+  grow, the embroiderer who paused in November drops to nothing, and some snack makers sell less in the quarter
+  after Lebaran, which flags their reports and opens follow-ups, then recover. A last round of visits, for
+  Bukittinggi and Citra Sari, is dated from the build day, so that a facilitator's day shows visits due today
+  and this week and follow-ups overdue.
 - Trainings with attendance in the three programmes, on the topics of seed 003 (household economics, bookkeeping,
   gender, the role of micro-finance institutions) and of the visits (packaging, digital marketing, legality).
 
 Seed 003's achievement figures (ERT and bookkeeping 335 of 500, gender 79 of 66, LKM 42 of 66) belong to the
-Pasuruan project: its women and their training attendance are built by ``pekka.dashboards.demo.seed_pasuruan`` with
-this app's models, so they are not repeated here.
+Pasuruan project: its women and their training attendance are built by ``pasuruan.seed_pasuruan``, so they are
+not repeated here.
 
 Every row is found by a natural key (a visit by a form id derived from the woman's NIK and the visit's number,
 a training by programme and title, a report by woman, business and quarter), so running again changes nothing.

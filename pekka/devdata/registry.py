@@ -9,7 +9,9 @@ programmes, their households and their businesses.
 
 Every name and number is invented: names are drawn with ``random.Random(2026)`` from the lists below, and NIK and
 KK numbers are synthetic but well formed (kecamatan code, birth or issue date, serial), so the same people come
-out every time. Rows are found by NIK and KK: a person the database already has is left as she is.
+out every time. Rows are found by NIK and KK: a person the database already has is left as she is. The dates
+below are written for a build in December 2026 and moved to the demo's calendar when written (``clock``), apart
+from dates of birth and KK issue dates, which the numbers carry.
 """
 
 import datetime as dt
