@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beneficiaries.models import Beneficiary, Business
+from pekka.forms import errors_text
 from pekka.permissions import can_change_group_status, can_create_groups, can_edit_group, require
 from pekka.widgets import picker_response
 
@@ -244,7 +245,7 @@ def member_add(request, pk):
         else:
             messages.success(request, _("%(n)d member(s) added.") % {"n": len(added)})
     else:
-        messages.error(request, _("Nobody was added: %(errors)s") % {"errors": _errors(form)})
+        messages.error(request, _("Nobody was added: %(errors)s") % {"errors": errors_text(form)})
     return redirect("groups:members", group.pk)
 
 
@@ -267,7 +268,7 @@ def member_remove(request, pk, membership_pk):
         else:
             messages.success(request, _("%(name)s left the group.") % {"name": membership.beneficiary.full_name})
     else:
-        messages.error(request, _errors(form))
+        messages.error(request, errors_text(form))
     return redirect("groups:members", group.pk)
 
 
@@ -289,7 +290,7 @@ def officers_set(request, pk):
         else:
             messages.success(request, _("Officers saved."))
     else:
-        messages.error(request, _errors(form))
+        messages.error(request, errors_text(form))
     return redirect("groups:members", group.pk)
 
 
@@ -312,7 +313,7 @@ def group_status(request, pk):
         else:
             messages.success(request, _("Status changed."))
     else:
-        messages.error(request, _errors(form))
+        messages.error(request, errors_text(form))
     return redirect("groups:detail", group.pk)
 
 
@@ -387,10 +388,6 @@ def agreement_create(request, pk):
         return redirect("groups:agreements", group.pk)
     agreements = group.agreements.select_related("recorded_by").order_by("kind", "subject", "-agreed_on")
     return render(request, "groups/agreement_list.html", {"group": group, "form": form, "agreements": agreements})
-
-
-def _errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 def group_search(request):

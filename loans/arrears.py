@@ -23,14 +23,16 @@ Python, so a report costs the same number of queries for 50 loans or 50,000.
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import DecimalField, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import ZERO, Instalment, RepaymentAllocation
+from pekka.money import ZERO, percent
+
+from .models import Instalment, LoanStatus, RepaymentAllocation
 
 
 @dataclass(frozen=True)
@@ -64,13 +66,6 @@ def days_past_due(instalments, on: dt.date) -> int:
     """DPD on ``on`` from a loan's instalments (objects with ``due_on`` and ``completed_on``)."""
     overdue = [i.due_on for i in instalments if i.due_on < on and (i.completed_on is None or i.completed_on > on)]
     return (on - min(overdue)).days if overdue else 0
-
-
-def percent(part: Decimal, whole: Decimal) -> Decimal:
-    """``part`` as a percentage of ``whole`` with one decimal (0 when there is no whole)."""
-    if not whole:
-        return Decimal("0.0")
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 # --- queries ----------------------------------------------------------------------------------------------------
@@ -136,6 +131,15 @@ def dpd_of(oldest_overdue_on: dt.date | None, on: dt.date) -> int:
     return (on - oldest_overdue_on).days if oldest_overdue_on else 0
 
 
+def mark_arrears(loans, on: dt.date) -> None:
+    """Sets ``dpd``, ``bucket`` and ``outstanding`` (principal) on each of ``loans`` (annotated by ``with_arrears``),
+    as a list row shows them; a loan that is no longer active is late by no days."""
+    for loan in loans:
+        loan.dpd = dpd_of(loan.oldest_overdue_on, on) if loan.status == LoanStatus.ACTIVE else 0
+        loan.bucket = bucket_of(loan.dpd)
+        loan.outstanding = loan.principal - loan.principal_repaid
+
+
 # --- portfolio at risk ------------------------------------------------------------------------------------------
 
 # How a portfolio is broken down: (id field, label fields).
@@ -175,13 +179,14 @@ class ParRow:
     at_risk_30: Decimal = ZERO
     by_bucket: dict = field(default_factory=lambda: {b.code: ZERO for b in BUCKETS})
 
+    # An empty portfolio has nothing at risk: the report shows 0.0 there, not a blank.
     @property
     def par1(self) -> Decimal:
-        return percent(self.at_risk_1, self.outstanding)
+        return percent(self.at_risk_1, self.outstanding) if self.outstanding else Decimal("0.0")
 
     @property
     def par30(self) -> Decimal:
-        return percent(self.at_risk_30, self.outstanding)
+        return percent(self.at_risk_30, self.outstanding) if self.outstanding else Decimal("0.0")
 
     def add(self, outstanding: Decimal, dpd: int) -> None:
         self.loans += 1
@@ -295,7 +300,8 @@ class OnTimeRecord:
 
     @property
     def rate(self) -> Decimal:
-        return percent(self.on_time, self.counted)
+        # No instalment decided yet: the rate reads 0.0, not a blank.
+        return percent(self.on_time, self.counted) if self.counted else Decimal("0.0")
 
 
 def _instalment_outcomes(loans, start: dt.date, end: dt.date, on: dt.date):

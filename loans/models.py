@@ -18,12 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Beneficiary
 from groups.models import Group
-from pekka.money import money_field
+from pekka.money import ZERO, money_field
 from pekka.permissions import is_admin, programme_ids_visible_to
 
 from . import schedule
-
-ZERO = schedule.ZERO
 
 
 class InterestMethod(models.TextChoices):

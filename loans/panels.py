@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from pekka.permissions import can_propose_loans, can_record_grants
 
-from .arrears import bucket_of, dpd_of, on_time_records, portfolio_at_risk, with_arrears
+from .arrears import bucket_of, dpd_of, mark_arrears, on_time_records, portfolio_at_risk, with_arrears
 from .models import CapitalGrant, Loan, LoanProduct, LoanStatus, Proposal, ProposalStatus
 
 ON_TIME_WINDOW_DAYS = 365
@@ -32,10 +32,7 @@ def beneficiary_sections(request, beneficiary) -> list[str]:
     )
     if not loans and not grants and not may_propose:
         return []
-    for loan in loans:
-        loan.dpd = dpd_of(loan.oldest_overdue_on, today) if loan.status == LoanStatus.ACTIVE else 0
-        loan.bucket = bucket_of(loan.dpd)
-        loan.outstanding = loan.principal - loan.principal_repaid
+    mark_arrears(loans, today)
     return [
         render_to_string(
             "loans/_beneficiary_loans.html",

@@ -24,7 +24,9 @@ Rules (the reference is Apache Fineract, kept to what the programmes use):
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
+
+from pekka.money import ZERO, to_rupiah
 
 FLAT = "flat"
 ANNUITY = "annuity"
@@ -33,7 +35,6 @@ INTEREST_FREE = "interest_free"
 METHODS = (FLAT, ANNUITY, EQUAL_PRINCIPAL, INTEREST_FREE)
 
 MIN_DAYS_TO_FIRST_DUE = 28
-ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -49,11 +50,6 @@ class Instalment:
     @property
     def total(self) -> Decimal:
         return self.principal + self.interest + self.fee
-
-
-def rupiah(value) -> Decimal:
-    """Rounds to the whole rupiah, half up."""
-    return Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
 def add_months(day: dt.date, months: int, *, on_day: int | None = None) -> dt.date:
@@ -99,10 +95,11 @@ def build_schedule(
     for name, value in (("principal", principal), ("annual_rate", annual_rate), ("admin_fee", admin_fee)):
         if isinstance(value, float):
             raise TypeError(f"{name} must not be a float")
-    principal, rate, fee = Decimal(principal), Decimal(annual_rate), rupiah(admin_fee)
+    # Decimal() first: a string here is a plain number ("25000.5"), not a rupiah amount written out ("25.000").
+    principal, rate, fee = Decimal(principal), Decimal(annual_rate), to_rupiah(Decimal(admin_fee))
     if method not in METHODS:
         raise ValueError(f"unknown interest method {method!r}")
-    if principal <= 0 or principal != rupiah(principal):
+    if principal <= 0 or principal != to_rupiah(principal):
         raise ValueError("principal must be a positive whole number of rupiah")
     if months < 1 or not 0 <= grace_months < months:
         raise ValueError("the term must be at least one month and longer than the grace period")
@@ -138,10 +135,10 @@ def _equal_shares(amount: Decimal, count: int) -> list[Decimal]:
 def _annuity_parts(principal: Decimal, monthly_rate: Decimal, months: int, grace_months: int):
     """Equal instalments: interest on the balance, principal the rounded payment less the interest; the last
     instalment repays whatever balance is left. Grace months carry the interest alone."""
-    payment = rupiah(annuity_payment(principal, monthly_rate, months - grace_months))
+    payment = to_rupiah(annuity_payment(principal, monthly_rate, months - grace_months))
     balance, principals, interests = principal, [], []
     for n in range(months):
-        interest = rupiah(balance * monthly_rate)
+        interest = to_rupiah(balance * monthly_rate)
         if n < grace_months:
             part = ZERO
         elif n == months - 1:
@@ -159,9 +156,9 @@ def _interest_parts(principal: Decimal, monthly_rate: Decimal, method: str, prin
     on the balance outstanding before the instalment for the declining-balance methods."""
     months = len(principals)
     if method == FLAT:
-        return _equal_shares(rupiah(principal * monthly_rate * months), months)
+        return _equal_shares(to_rupiah(principal * monthly_rate * months), months)
     balance, interests = principal, []
     for part in principals:
-        interests.append(rupiah(balance * monthly_rate))
+        interests.append(to_rupiah(balance * monthly_rate))
         balance -= part
     return interests

@@ -19,10 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import Membership
-from pekka.money import format_rupiah, to_rupiah
+from pekka.money import ZERO, format_rupiah, to_rupiah
 
 from .models import (
-    ZERO,
     Instalment,
     Loan,
     LoanStatus,

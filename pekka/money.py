@@ -1,10 +1,18 @@
-"""Money is whole rupiah: never a float, stored as a 0-place decimal, shown as ``Rp 3.500.000``."""
+"""Money is whole rupiah: never a float, stored as a 0-place decimal, shown as ``Rp 3.500.000``.
+
+Percentages live here too: nearly every one the programmes report is a share of money (portfolio at risk,
+repayment rate, turnover), and all of them follow the same arithmetic as the amounts: ``Decimal``, never a float,
+rounded half up.
+"""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# Zero rupiah: where every sum of amounts starts (``sum(..., ZERO)``, ``Coalesce(..., ZERO)``).
+ZERO = Decimal(0)
 
 
 def money_field(verbose_name, **kwargs) -> models.DecimalField:
@@ -42,3 +50,11 @@ def format_rupiah(value) -> str:
     sign = "-" if amount < 0 else ""
     grouped = f"{abs(amount):,.0f}".replace(",", ".")
     return f"{sign}Rp {grouped}"
+
+
+def percent(part, whole) -> Decimal | None:
+    """``part`` as a percentage of ``whole``, to one decimal, half up; None when there is no whole (zero or None):
+    a share of nothing is no percentage. A caller that shows 0 there says so itself."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

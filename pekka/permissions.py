@@ -2,9 +2,14 @@
 queryset method and starts from ``programme_ids_visible_to``; action rights are the ``can_*`` functions here.
 Out of scope answers 404 (the row is not in ``visible_to``); in scope but beyond the role answers 403
 (``require`` raises PermissionDenied).
+
+This module is the bottom of the project: it imports no model and no other project module, so every model
+(``pekka.programmes`` included) builds its ``visible_to()`` on it. What it needs to ask the database it asks
+through the objects it is handed (a user's ``programme_assignments``, a programme's ``staff``).
 """
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 
 def require(ok: bool) -> None:
@@ -19,11 +24,9 @@ def is_admin(user) -> bool:
 
 def programme_ids_visible_to(user):
     """Ids of the programmes a user works in (a subquery); admins are not limited and get None."""
-    from pekka.programmes.models import ProgrammeStaff
-
     if is_admin(user):
         return None
-    return ProgrammeStaff.objects.filter(user=user).values("programme_id")
+    return user.programme_assignments.values("programme_id")
 
 
 def can_manage_programmes(user) -> bool:
@@ -58,6 +61,16 @@ def can_assign_caseload(user) -> bool:
     return is_admin(user) or user.is_manager or user.is_coordinator
 
 
+def can_review_duplicates(user) -> bool:
+    """Admins, managers and coordinators review possible duplicates; facilitators do not."""
+    return is_admin(user) or user.is_manager or user.is_coordinator
+
+
+def can_merge_beneficiaries(user) -> bool:
+    """Merging deletes a record, so only an administrator may do it."""
+    return is_admin(user)
+
+
 # --- groups ---
 def can_create_groups(user) -> bool:
     """Everybody working in a programme forms groups; a facilitator then accompanies the group she formed."""
@@ -85,8 +98,6 @@ def can_record_visit(user, subject) -> bool:
 def can_edit_visit(user, visit, *, now=None) -> bool:
     """The author edits her visit within the programme's edit window; afterwards only a coordinator (or a manager
     or an admin) corrects it, and the history keeps the change."""
-    from django.utils import timezone
-
     if is_admin(user) or user.is_manager or user.is_coordinator:
         return True
     return visit.author_id == user.pk and (now or timezone.now()) <= visit.edit_deadline()
@@ -118,9 +129,7 @@ def can_import_monitoring(user) -> bool:
 
 
 def _works_in_programme(user, programme_id) -> bool:
-    from pekka.programmes.models import ProgrammeStaff
-
-    return ProgrammeStaff.objects.filter(user=user, programme_id=programme_id).exists()
+    return user.programme_assignments.filter(programme_id=programme_id).exists()
 
 
 def can_propose_loans(user) -> bool:

@@ -9,23 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pekka.permissions import can_see_identifiers, is_admin, require
+from pekka.permissions import can_merge_beneficiaries, can_review_duplicates, can_see_identifiers, require
 
 from ..duplicates import attached_counts, find_duplicate_pairs, mark_not_duplicates, merge_beneficiaries
 from ..filters import beneficiary_rows
 from ..models import Beneficiary, IdentifierAccess, NotDuplicate
 from ..nik import mask_identifier
 from ..services import log_identifier_access
-
-
-def can_review_duplicates(user) -> bool:
-    """Admins, managers and coordinators review possible duplicates; facilitators do not."""
-    return is_admin(user) or user.is_manager or user.is_coordinator
-
-
-def can_merge(user) -> bool:
-    """Merging deletes a record, so only an administrator may do it."""
-    return is_admin(user)
 
 
 def _pair_or_404(queryset, first: int, second: int) -> tuple[Beneficiary, Beneficiary]:
@@ -100,7 +90,7 @@ def duplicate_compare(request, first, second):
             "records": records,
             "differs": {key for key, value in left_facts.items() if right_facts[key] != value},
             "dismissed": NotDuplicate.objects.filter(first=low, second=high).exists(),
-            "can_merge": can_merge(request.user),
+            "can_merge": can_merge_beneficiaries(request.user),
         },
     )
 
@@ -108,7 +98,7 @@ def duplicate_compare(request, first, second):
 @require_POST
 def duplicate_merge(request, first, second):
     pair = _pair_or_404(Beneficiary.objects.visible_to(request.user), first, second)
-    require(can_merge(request.user))
+    require(can_merge_beneficiaries(request.user))
     keep_pk = request.POST.get("keep", "")
     if keep_pk not in (str(first), str(second)):
         messages.error(request, _("Choose which record to keep."))

@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from pekka.forms import errors_text
 from pekka.permissions import (
     can_assign_caseload,
     can_edit_beneficiary,
     can_register_beneficiaries,
+    can_review_duplicates,
     can_see_identifiers,
     require,
 )
@@ -47,7 +49,6 @@ from ..services import (
     log_identifier_access,
     save_registration,
 )
-from .duplicates import can_review_duplicates
 
 
 def beneficiary_list(request, *, mine=False):
@@ -222,7 +223,7 @@ def enrol_in_programme(request, pk):
         enrol(beneficiary=beneficiary, **form.cleaned_data)
         messages.success(request, _("Enrolled in %(programme)s.") % {"programme": form.cleaned_data["programme"]})
     else:
-        messages.error(request, _("Not enrolled: %(errors)s") % {"errors": _errors_text(form)})
+        messages.error(request, _("Not enrolled: %(errors)s") % {"errors": errors_text(form)})
     return redirect("beneficiaries:detail", beneficiary.pk)
 
 
@@ -234,17 +235,13 @@ def enrolment_status(request, pk, enrolment_pk):
     form = EnrolmentStatusForm(request.POST, enrolment=enrolment, prefix=f"e{enrolment.pk}")
     try:
         if not form.is_valid():
-            raise ValidationError(_errors_text(form))
+            raise ValidationError(errors_text(form))
         change_enrolment_status(enrolment=enrolment, **form.cleaned_data)
     except ValidationError as exc:
         messages.error(request, _("Status not changed: %(errors)s") % {"errors": " ".join(exc.messages)})
     else:
         messages.success(request, _("Status changed to “%(status)s”.") % {"status": enrolment.get_status_display()})
     return redirect("beneficiaries:detail", beneficiary.pk)
-
-
-def _errors_text(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 def business_create(request, pk):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from groups.models import Group, Membership
-from pekka.money import format_rupiah
+from pekka.money import ZERO, format_rupiah
 from pekka.permissions import (
     can_post_repayment,
     can_reverse_repayment,
@@ -26,20 +26,17 @@ from pekka.permissions import (
     require,
 )
 
-from ..arrears import bucket_of, days_past_due, dpd_of
+from ..arrears import bucket_of, days_past_due, mark_arrears
 from ..filters import filtered_loans
 from ..forms import CollectionSheetForm, RepaymentForm, ReversalForm, WriteOffForm
-from ..models import ZERO, Instalment, Loan, LoanStatus, Repayment, RepaymentAllocation
+from ..models import Instalment, Loan, LoanStatus, Repayment, RepaymentAllocation
 from ..services import post_collection_sheet, post_repayment, reverse_repayment, write_off_loan
 
 
 def loan_list(request):
     filterset, queryset = filtered_loans(request)
     page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    for loan in page:
-        loan.dpd = dpd_of(loan.oldest_overdue_on, timezone.localdate())
-        loan.bucket = bucket_of(loan.dpd)
-        loan.outstanding = loan.principal - loan.principal_repaid
+    mark_arrears(page, timezone.localdate())
     outstanding = F("principal") - F("principal_repaid")
     totals = queryset.order_by().aggregate(
         count=Count("pk"),

@@ -28,14 +28,14 @@ from beneficiaries.models import Business, BusinessStatus, Permit, PermitKind
 from groups.models import Meeting, Membership
 from loans.models import Instalment, RepaymentAllocation
 from mentoring.models import MonitoringReport, Visit
+from pekka.money import ZERO, percent
 
 from . import indicators
-from .indicators import BY_CODE, Scope
+from .indicators import BY_CODE
 from .models import Target
-from .scope import scope_query
+from .scope import Scope, scope_query
 
 MONEY = DecimalField(max_digits=17, decimal_places=0)
-ZERO = Decimal(0)
 
 
 # Computed dashboard and report figures are reused for a few minutes when a cache named "figures" is configured
@@ -84,7 +84,7 @@ class Achievement:
     def percent(self) -> Decimal | None:
         if self.indicator.unit == "percent" or self.value is None:
             return None
-        return indicators.percent(self.value, self.target.value)
+        return percent(self.value, self.target.value)
 
     @property
     def met(self) -> bool | None:

@@ -23,25 +23,12 @@ from beneficiaries.models import Beneficiary, Business, BusinessStatusChange, En
 from groups.models import Group
 from loans.models import Instalment, Loan, RepaymentAllocation
 from mentoring.models import INDIVIDUAL_TYPES, MonitoringReport, TrainingAttendance, TrainingTopic, Visit
+from pekka.money import ZERO, percent
+
+from .scope import Scope
 
 # A woman counts as mentored once she has had this many individual visits in the period.
 MENTORED_MIN_VISITS = 3
-ZERO = Decimal(0)
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a figure is about. ``programme_ids`` are already limited to what the user may see."""
-
-    programme_ids: tuple[int, ...]
-    start: dt.date
-    end: dt.date
-    area: object = None  # a Region of any level
-    business_type: object = None
-    facilitator: object = None
-
-    def with_period(self, start: dt.date, end: dt.date) -> "Scope":
-        return Scope(self.programme_ids, start, end, self.area, self.business_type, self.facilitator)
 
 
 def enrolments(scope: Scope) -> QuerySet:
@@ -83,12 +70,6 @@ def groups(scope: Scope) -> QuerySet:
 
 def loans(scope: Scope) -> QuerySet:
     return Loan.objects.filter(product__fund__programme_id__in=scope.programme_ids, beneficiary__in=women(scope))
-
-
-def percent(part, whole) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

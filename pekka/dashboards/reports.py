@@ -18,9 +18,9 @@ from pekka.programmes.models import Programme
 from . import figures
 from .exports import report_workbook
 from .forms import NarrativeForm, TargetFormSet
-from .indicators import BY_CODE, INDICATORS, Scope
+from .indicators import BY_CODE, INDICATORS
 from .models import ProgrammeReport, Target
-from .scope import ScopeForm, scope_query
+from .scope import Scope, ScopeForm, scope_query
 
 RECORD_TEMPLATES = {
     "women": "dashboards/_records_women.html",

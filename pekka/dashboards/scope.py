@@ -1,7 +1,8 @@
-"""The filters every dashboard and report shares (programme, area, period, business type, facilitator), turned
-into an ``indicators.Scope`` limited to what the user may see."""
+"""What a figure is about (``Scope``: programmes, period, and optional area, business type and facilitator) and
+the filters every dashboard and report shares to choose it, limited to what the user may see."""
 
 import datetime as dt
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
@@ -15,8 +16,6 @@ from pekka.regions.models import Region
 from pekka.regions.widgets import RegionSelect
 from pekka.widgets import DateInput
 
-from .indicators import Scope
-
 PERIODS = [
     ("month", _("This month")),
     ("quarter", _("This quarter")),
@@ -25,6 +24,21 @@ PERIODS = [
     ("lifetime", _("Programme lifetime")),
     ("custom", _("Custom dates")),
 ]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a figure is about. ``programme_ids`` are already limited to what the user may see."""
+
+    programme_ids: tuple[int, ...]
+    start: dt.date
+    end: dt.date
+    area: object = None  # a Region of any level
+    business_type: object = None
+    facilitator: object = None
+
+    def with_period(self, start: dt.date, end: dt.date) -> "Scope":
+        return Scope(self.programme_ids, start, end, self.area, self.business_type, self.facilitator)
 
 
 def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:

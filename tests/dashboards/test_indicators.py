@@ -7,7 +7,8 @@ import pytest
 
 from beneficiaries.models import BusinessStatusChange, OnlinePresence, Permit
 from loans.services import post_repayment
-from pekka.dashboards.indicators import BY_CODE, Scope
+from pekka.dashboards.indicators import BY_CODE
+from pekka.dashboards.scope import Scope
 from tests.beneficiaries.factories import BeneficiaryFactory, BusinessFactory
 from tests.groups.factories import GroupFactory
 from tests.loans.factories import FundFactory, LoanFactory, LoanProductFactory

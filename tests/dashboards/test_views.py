@@ -163,7 +163,7 @@ def test_team_workload_lists_each_facilitator_with_her_caseload(
 
 def test_seed_003_figures_come_from_the_demo_attendance(demo_regions):
     from pekka.dashboards.figures import achievements
-    from pekka.dashboards.indicators import Scope
+    from pekka.dashboards.scope import Scope
     from pekka.devdata.places import PASURUAN
     from pekka.programmes.models import Programme
 
