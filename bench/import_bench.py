@@ -151,9 +151,9 @@ def _measure(url: str, *, rows: int) -> int:
         flush=True,
     )
 
-    from beneficiaries.importers import parse_rows
-    from beneficiaries.importing.matching import match_rows
-    from beneficiaries.importing.services import commit_import
+    from beneficiaries.importing.commit import commit_import
+    from beneficiaries.importing.match import match_rows
+    from beneficiaries.importing.read import parse_rows
 
     steps = []
 
@@ -377,7 +377,7 @@ def _files(rows: int) -> tuple[Path, Path]:
         return xlsx, csv_file
     import csv
 
-    from beneficiaries.importing.spreadsheets import SheetSpec, write_workbook
+    from pekka.spreadsheets import SheetSpec, write_workbook
 
     generated = list(_generate(rows, _villages()))
     with open(xlsx, "wb") as file:

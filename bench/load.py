@@ -379,8 +379,8 @@ def time_import_check(rows: int = 10_000, repeats: int = 3) -> dict:
     villages (the upload page's check, run in its background task)."""
     from django.contrib.auth import get_user_model
 
-    from beneficiaries.importers import parse_rows
-    from beneficiaries.importing.matching import match_rows
+    from beneficiaries.importing.match import match_rows
+    from beneficiaries.importing.read import parse_rows
     from pekka.programmes.models import Programme
     from pekka.regions.models import Region
 

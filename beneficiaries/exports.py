@@ -1,24 +1,16 @@
-"""The beneficiary list as a spreadsheet: the columns, the rows (built from the list page's queryset) and the CSV
-and XLSX writers. The view in ``beneficiaries/views/export.py`` only glues these together.
-
-Spreadsheet programs run a cell that starts with ``=`` (and often ``+``, ``-`` or ``@``) as a formula, so a name
-typed as ``=HYPERLINK(...)`` could do harm on the exporting user's computer. The CSV writer prefixes such cells
-with an apostrophe (``defuse_formula``); the XLSX writer stores every cell as text, which Excel never evaluates.
+"""The beneficiary list as a spreadsheet: the columns and the rows (built from the list page's queryset), written
+as CSV or XLSX by ``pekka.spreadsheets``, which defuses formulas. The view in ``beneficiaries/views/export.py``
+only glues these together.
 """
 
-import csv
-import io
-import re
 from collections.abc import Iterable, Iterator
+from itertools import chain
 
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+
+from pekka import spreadsheets
 
 from .nik import mask_identifier
 
@@ -51,9 +43,6 @@ _COLUMNS = [
 ]
 
 _DATE = "%d/%m/%Y"
-# A phone number or a plain number ("+62 812-3456-7890", "-5"): no letters and no operators but the sign, so
-# nothing a spreadsheet could run even if it reads it as a formula.
-_NUMBER_LIKE = re.compile(r"[+-][\d\s().-]*")
 
 
 def export_columns() -> list[str]:
@@ -99,63 +88,20 @@ def export_rows(queryset, *, full_identifiers: bool) -> Iterator[list[str]]:
         ]
 
 
-def defuse_formula(value: str) -> str:
-    """Prefixes an apostrophe to a cell a spreadsheet would run as a formula (``=``, ``@``, tab, CR, or ``+``/``-``
-    followed by anything but a number), so it shows as text. Phone numbers like ``+6281266001004`` stay as they are.
-    """
-    if not value:
-        return value
-    if value[0] in "=@\t\r" or (value[0] in "+-" and not _NUMBER_LIKE.fullmatch(value)):
-        return f"'{value}"
-    return value
-
-
 def write_csv(rows: Iterable[list[str]], file) -> int:
-    """Writes the header and ``rows`` to the binary ``file`` as UTF-8 CSV with a byte-order mark (so Excel reads
-    the accents right), formulas defused. Returns the number of rows written, header not counted."""
-    text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
-    writer = csv.writer(text)
-    writer.writerow(export_columns())
-    count = 0
-    for row in rows:
-        writer.writerow([defuse_formula(value) for value in row])
-        count += 1
-    text.flush()
-    text.detach()  # leave ``file`` open for the caller
-    return count
+    """Writes the header and ``rows`` to the binary ``file`` as CSV (see ``pekka.spreadsheets.write_csv``). Returns
+    the number of rows written, header not counted."""
+    return spreadsheets.write_csv(file, chain([export_columns()], rows))
 
 
 def write_xlsx(rows: Iterable[list[str]], file) -> int:
-    """Writes the header and ``rows`` to the binary ``file`` as an XLSX workbook: bold, frozen header row, column
-    widths, every cell text (NIK, KK and phone numbers keep all their digits). Returns the number of rows written.
-    """
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=gettext("Beneficiaries")[:31])
-    sheet.freeze_panes = "A2"
-    for index, (_header, width) in enumerate(_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    bold = Font(bold=True)
-    header = []
-    for title in export_columns():
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for row in rows:
-        sheet.append([_text_cell(sheet, value) for value in row])
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(_COLUMNS))}{count + 1}"
-    workbook.save(file)
-    return count
-
-
-def _text_cell(sheet, value: str):
-    """``value`` as an XLSX text cell: control characters XLSX cannot hold are dropped, and a value openpyxl would
-    store as a formula (``=…``) or an error (``#N/A``) is forced to plain text."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith("=") or value in ERROR_CODES:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
+    """Writes the header and ``rows`` to the binary ``file`` as an XLSX workbook: bold, frozen header row with
+    filters, column widths, every cell text (NIK, KK and phone numbers keep all their digits). Returns the number
+    of rows written, header not counted."""
+    sheet = spreadsheets.SheetSpec(
+        name=gettext("Beneficiaries"),
+        rows=chain([export_columns()], rows),
+        widths=[width for _header, width in _COLUMNS],
+        auto_filter=True,
+    )
+    return spreadsheets.write_workbook(file, [sheet])

@@ -1,7 +1,6 @@
-"""Reading a monitoring spreadsheet (CSV or XLSX) into checked rows. Writes nothing: the import service does."""
+"""Reading a monitoring spreadsheet (CSV or XLSX, through ``pekka.spreadsheets`` and its limits) into checked rows.
+Writes nothing: the import service does."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.nik import clean_nik
 from pekka.money import to_rupiah
+from pekka.spreadsheets import SpreadsheetError, check_row_count, max_rows, open_sheet
 
 COLUMNS = ("nik", "year", "quarter", "turnover", "assets", "workers", "notes")
 # Headers people actually type, in Indonesian or English.
@@ -58,35 +58,36 @@ def _header(name) -> str:
     return ALIASES.get(key, key)
 
 
-def _records(upload) -> list[dict]:
-    """The file's rows as dicts keyed by normalised header."""
-    name = (upload.name or "").lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(upload, read_only=True, data_only=True).active
-        rows = list(sheet.iter_rows(values_only=True))
-    else:
-        text = upload.read().decode("utf-8-sig", errors="replace")
-        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
-        rows = list(csv.reader(io.StringIO(text), dialect))
-    if not rows:
-        return []
-    headers = [_header(h) for h in rows[0]]
-    return [dict(zip(headers, row, strict=False)) for row in rows[1:] if any(c not in (None, "") for c in row)]
+def _records(upload) -> list[tuple[int, dict]]:
+    """The file's data rows as (row number, dict keyed by normalised header); the first filled row is the header.
+    Raises SpreadsheetError for a file the import cannot read or that is too big."""
+    sheet = open_sheet(upload, filename=upload.name or "")
+    limit = max_rows()
+    headers = None
+    records = []
+    for number, values in sheet.rows:
+        if not any(c not in (None, "") for c in values):
+            continue
+        if headers is None:
+            headers = [_header(h) for h in values]
+            continue
+        check_row_count(len(records) + 1, limit=limit)
+        # Every header is a key, even where a row ends before its column (an XLSX row stops at its last filled cell).
+        records.append((number, dict.fromkeys(headers) | dict(zip(headers, values, strict=False))))
+    return records
 
 
 def parse_monitoring_file(upload) -> list[RowResult]:
     """Checks each row of a monitoring file: a 16-digit NIK, a year and quarter, three non-negative figures."""
     try:
         records = _records(upload)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is one message for the user
-        return [RowResult(line=1, errors=[_("The file could not be read: %(error)s") % {"error": exc}])]
-    missing = [c for c in COLUMNS[:-1] if records and c not in records[0]]
+    except SpreadsheetError as exc:
+        return [RowResult(line=1, errors=[str(exc)])]
+    missing = [c for c in COLUMNS[:-1] if records and c not in records[0][1]]
     if missing:
         return [RowResult(line=1, errors=[_("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)}])]
     results = []
-    for line, record in enumerate(records, start=2):
+    for line, record in records:
         row = RowResult(line=line, nik=clean_nik(str(record.get("nik") or "")), notes=str(record.get("notes") or ""))
         if len(row.nik) != 16 or not row.nik.isdigit():
             row.errors.append(_("NIK must have 16 digits."))

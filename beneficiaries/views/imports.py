@@ -18,20 +18,13 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from pekka.permissions import can_import_beneficiaries, require
 from pekka.programmes.models import Programme
+from pekka.spreadsheets import max_bytes, max_rows, too_big_message
 
-from ..importers import COLUMNS
-from ..importing.matching import Action
-from ..importing.services import (
-    max_bytes,
-    max_rows,
-    recheck_import,
-    request_commit,
-    start_import,
-    too_big_message,
-    write_error_file,
-    write_template,
-)
+from ..importing.batches import write_error_file
+from ..importing.columns import COLUMNS, write_template
+from ..importing.plan import Action
 from ..models import ImportBatch, ImportStatus
+from ..tasks import recheck_import, request_commit, start_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_PER_PAGE = 100

@@ -30,7 +30,6 @@ from django.db import connection, models, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
 
-from beneficiaries.importing import bulk
 from beneficiaries.models import (
     Beneficiary,
     Business,
@@ -71,6 +70,7 @@ from mentoring.models import (
     Visit,
     VisitType,
 )
+from pekka import bulk
 from pekka.accounts.models import Role as UserRole
 from pekka.programmes.models import Programme, ProgrammeStaff
 from pekka.regions.models import Region

@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from beneficiaries.exports import defuse_formula, export_columns
+from beneficiaries.exports import export_columns
 from beneficiaries.models import BusinessStatus, EnrolmentStatus, IdentifierAccess
 from beneficiaries.nik import mask_identifier
+from pekka.spreadsheets import defuse_formula
 from tests.beneficiaries.factories import BeneficiaryFactory, BusinessFactory
 
 pytestmark = pytest.mark.django_db

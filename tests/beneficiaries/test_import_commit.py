@@ -8,10 +8,11 @@ import pytest
 from django.db import DatabaseError
 from django.utils import translation
 
-from beneficiaries.importers import parse_rows
-from beneficiaries.importing import bulk
-from beneficiaries.importing.matching import Action
-from beneficiaries.importing.services import ImportRefused, commit_import, write_error_file, write_template
+from beneficiaries.importing.batches import write_error_file
+from beneficiaries.importing.columns import write_template
+from beneficiaries.importing.commit import ImportRefused, commit_import
+from beneficiaries.importing.plan import Action
+from beneficiaries.importing.read import parse_rows
 from beneficiaries.models import (
     Beneficiary,
     Business,
@@ -21,6 +22,7 @@ from beneficiaries.models import (
     ImportBatch,
     ImportStatus,
 )
+from pekka import bulk
 from tests.beneficiaries.factories import BeneficiaryFactory, HouseholdFactory, business_type
 from tests.regions.factories import garegeh
 
@@ -197,7 +199,7 @@ def test_new_ids_follow_rows_made_elsewhere(world, programme, admin):
 def _batch_with(text: str, programme, admin, *, name="daftar.csv") -> ImportBatch:
     from django.core.files.base import ContentFile
 
-    from beneficiaries.importing.services import check_batch
+    from beneficiaries.importing.batches import check_batch
 
     batch = ImportBatch.objects.create(
         programme=programme, file=ContentFile(text.encode(), name=name), file_name=name, uploaded_by=admin

@@ -6,8 +6,9 @@ import io
 import pytest
 from django.utils import translation
 
-from beneficiaries.importers import parse_rows
-from beneficiaries.importing.matching import Action, match_rows
+from beneficiaries.importing.match import match_rows
+from beneficiaries.importing.plan import Action
+from beneficiaries.importing.read import parse_rows
 from beneficiaries.models import Business
 from pekka.regions.models import Kind
 from tests.beneficiaries.factories import BeneficiaryFactory, BusinessFactory, HouseholdFactory, business_type

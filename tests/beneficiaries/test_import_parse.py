@@ -8,19 +8,17 @@ import openpyxl
 import pytest
 from django.utils import translation
 
-from beneficiaries.importers import (
-    ImportFileError,
+from beneficiaries.importing.check import (
     _Invalid,
-    map_columns,
     normalise_name,
     parse_choice,
     parse_date,
     parse_identifier,
     parse_phone_number,
-    parse_rows,
     parse_rt_rw,
 )
-from beneficiaries.importing.spreadsheets import OLE_MAGIC, SheetSpec, detect_delimiter, open_sheet, write_workbook
+from beneficiaries.importing.read import ImportFileError, map_columns, parse_rows
+from pekka.spreadsheets import OLE_MAGIC, SheetSpec, detect_delimiter, open_sheet, write_workbook
 
 TODAY = dt.date(2026, 1, 15)
 

@@ -8,11 +8,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from beneficiaries.importers import ImportFileError, parse_rows
-from beneficiaries.importing.matching import Action, match_rows
-from beneficiaries.importing.services import build_report, commit_batch, max_bytes, max_rows, too_big_message
+from beneficiaries.importing.batches import build_report, commit_batch
+from beneficiaries.importing.match import match_rows
+from beneficiaries.importing.plan import Action
+from beneficiaries.importing.read import ImportFileError, parse_rows
 from beneficiaries.models import ImportBatch, ImportStatus
 from pekka.programmes.models import Programme
+from pekka.spreadsheets import max_bytes, max_rows, too_big_message
 
 
 class Command(BaseCommand):

@@ -1,11 +1,13 @@
-"""Inserting and updating tens of thousands of rows at once, with their django-simple-history rows.
+"""Inserting and updating tens of thousands of rows at once, with their django-simple-history rows, for any app:
+the beneficiary import and the national-size generator (``pekka/devdata/scale.py``) write through it. The models
+are the caller's, passed in; nothing here knows a domain.
 
 ``bulk_create_with_history`` needs about 40 seconds for 100,000 households and women on our servers, most of it
 building model instances and SQL in Python. Here rows are plain tuples: PostgreSQL receives them with COPY, SQLite
-with ``executemany``. Primary keys are taken from the table's sequence beforehand, so that households, women,
-enrolments and businesses can point at each other before any of them is written, and the history rows are the same
-tuples plus who, when and why. On PostgreSQL the text for one COPY is prepared in a second thread while the
-previous table is being copied. The caller holds the transaction: all of it is written, or none.
+with ``executemany``. Primary keys are taken from the table's sequence beforehand, so that rows of several tables
+(households, women, enrolments and businesses, say) can point at each other before any of them is written, and the
+history rows are the same tuples plus who, when and why. On PostgreSQL the text for one COPY is prepared in a second
+thread while the previous table is being copied. The caller holds the transaction: all of it is written, or none.
 """
 
 import csv
@@ -27,7 +29,7 @@ _temp_tables = itertools.count(1)
 
 @dataclass(frozen=True)
 class HistoryStamp:
-    """Who changed the rows, when and why: the same for every history row of an import."""
+    """Who changed the rows, when and why: the same for every history row of one write (an import, say)."""
 
     date: dt.datetime
     user_id: int | None

@@ -1,9 +1,5 @@
-"""Reading beneficiary lists from spreadsheets: which column is which, and every cell normalised and checked.
-
-``parse_rows`` reads a CSV or XLSX file and checks each row on its own — names, NIK and KK numbers, dates, phone
-numbers, choices — without touching the database. ``beneficiaries.importing.matching.match_rows`` then checks the
-rows against the registry (regions, NIKs and family cards on file, facilitators, business types) and plans what
-each one does, and ``beneficiaries.importing.services.commit_import`` writes that plan in one transaction.
+"""Checking each row of a beneficiary list on its own: every cell normalised and checked — names, NIK and KK
+numbers, dates, phone numbers, choices — and a NIK compared with the row's birth date and sex. No database.
 
 Every problem names the row as the spreadsheet shows it, the column as the file calls it, and the value.
 """
@@ -14,239 +10,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.utils import timezone, translation
-from django.utils.formats import number_format
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from lokal import parse_phone
 
+from pekka.spreadsheets import excel_date
 from pekka.text import normalize_search
 
-from .importing.spreadsheets import Sheet, SpreadsheetError, excel_date, open_sheet
-from .models import (
-    Category,
-    Education,
-    MaritalStatus,
-    Sex,
-)
-from .nik import clean_nik
-
-# How many rows above the header may hold a title ("DAFTAR PENERIMA BANTUAN DESA …").
-HEADER_SEARCH_ROWS = 10
-
-
-class ImportFileError(Exception):
-    """A file that cannot be imported at all (unreadable, no header, too big); the message says why. ``sheets``
-    lists a workbook's sheets and ``sheet`` the one read, when known, so that another can be chosen."""
-
-    def __init__(self, message: str, *, sheet: str = "", sheets: list[str] | None = None):
-        super().__init__(message)
-        self.sheet, self.sheets = sheet, sheets or []
-
-
-# --- columns ---
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column the import understands: its field, the template's header, other accepted headers, the legend."""
-
-    field: str
-    header: str
-    aliases: tuple[str, ...]
-    meaning: str
-    example: str
-
-
-def _columns() -> list[Column]:
-    return [
-        Column(
-            "full_name",
-            "nama",
-            ("nama_lengkap", "nama_penerima", "nama_pekka", "nama_kpm", "name", "full_name"),
-            gettext_lazy("Full name, as on the KTP. Required."),
-            "NURHAYATI BINTI SYAFRI",
-        ),
-        Column(
-            "nik",
-            "nik",
-            ("no_nik", "nomor_nik", "nik_ktp", "no_ktp", "nomor_ktp", "national_id"),
-            gettext_lazy("16 digits; spaces, dots and apostrophes are ignored. Format the column as text."),
-            "1375 0245 0880 9991",
-        ),
-        Column(
-            "kk_number",
-            "no_kk",
-            ("nomor_kk", "kk", "nkk", "no_kartu_keluarga", "nomor_kartu_keluarga", "kk_number", "family_card"),
-            gettext_lazy("Family card number, 16 digits. Women with the same KK share a household."),
-            "1375020101090003",
-        ),
-        Column("sex", "jenis_kelamin", ("jk", "kelamin", "sex", "gender"), gettext_lazy("P or L. Empty: P."), "P"),
-        Column("birth_place", "tempat_lahir", ("birth_place", "place_of_birth"), gettext_lazy("Birth place."), "Agam"),
-        Column(
-            "birth_date",
-            "tanggal_lahir",
-            ("tgl_lahir", "birth_date", "date_of_birth", "dob"),
-            gettext_lazy("dd/mm/yyyy, dd-mm-yyyy, yyyy-mm-dd, “10 Oktober 1980” or an Excel date."),
-            "05/08/1980",
-        ),
-        Column(
-            "marital_status",
-            "status_perkawinan",
-            ("status_kawin", "status_pernikahan", "marital_status"),
-            gettext_lazy(
-                "Cerai mati, cerai hidup, suami merantau, suami tidak mampu bekerja, belum pernah menikah or menikah."
-            ),
-            "cerai mati",
-        ),
-        Column(
-            "education",
-            "pendidikan",
-            ("pendidikan_terakhir", "education"),
-            gettext_lazy("Tidak sekolah, SD tidak tamat, SD, SMP, SMA/SMK, diploma or sarjana."),
-            "SD",
-        ),
-        Column(
-            "phone",
-            "telepon",
-            ("telp", "no_telepon", "no_telp", "nomor_telepon", "no_hp", "nomor_hp", "hp", "no_wa", "whatsapp", "phone"),
-            gettext_lazy("Mobile or landline number; saved as +62…"),
-            "0812-6600-1234",
-        ),
-        Column(
-            "category",
-            "kategori",
-            ("category",),
-            gettext_lazy("PEKKA, KPM or lainnya. Empty: the programme's category."),
-            "PEKKA",
-        ),
-        Column(
-            "regency",
-            "kabupaten",
-            ("kota", "kabupaten_kota", "kab_kota", "kab", "regency", "city"),
-            gettext_lazy("Regency or city; tells villages of the same name apart."),
-            "Kota Bukittinggi",
-        ),
-        Column(
-            "district",
-            "kecamatan",
-            ("kec", "district"),
-            gettext_lazy("District (kecamatan); tells villages of the same name apart."),
-            "Mandiangin Koto Selayan",
-        ),
-        Column(
-            "village",
-            "desa",
-            ("kelurahan", "desa_kelurahan", "kelurahan_desa", "kel_desa", "desa_kel", "village"),
-            gettext_lazy("Village (desa/kelurahan) as in the official list. Required for a new beneficiary."),
-            "Garegeh",
-        ),
-        Column("rt", "rt", (), gettext_lazy("Neighbourhood (RT) number."), "002"),
-        Column("rw", "rw", (), gettext_lazy("Hamlet (RW) number."), "001"),
-        Column(
-            "address",
-            "alamat",
-            ("alamat_lengkap", "dusun", "jalan", "address", "street"),
-            gettext_lazy("Street or hamlet."),
-            "Jl. Melati No. 12",
-        ),
-        Column(
-            "business_type",
-            "jenis_usaha",
-            ("usaha", "business_type"),
-            gettext_lazy("A business type from the list; she gets a business of that type if she has none."),
-            "sulaman",
-        ),
-        Column(
-            "business_name",
-            "nama_usaha",
-            ("business_name",),
-            gettext_lazy("The business's name, for a new business."),
-            "Sulaman Bunga Tanjung",
-        ),
-        Column(
-            "facilitator",
-            "pendamping",
-            ("facilitator", "username_pendamping"),
-            gettext_lazy("The facilitator's user name; she must work in the programme."),
-            "pendamping1",
-        ),
-    ]
-
-
-COLUMNS = _columns()
-# Extra fields that are not template columns: the province (optional, for telling regions apart) and a joint
-# "RT/RW" column ("002/001").
-_EXTRA_ALIASES = {"provinsi": "province", "province": "province", "prov": "province", "rt_rw": "rt_rw"}
-
-
-@functools.cache
-def _ignored_headers() -> set[str]:
-    """Headers that are ours and never imported: the error column of an error file, in any of our languages."""
-    keys = {"kesalahan", "errors", "error"}
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            keys.add(header_key(_("Errors")))
-    return keys
-
-
-def header_key(text) -> str:
-    """A header as the import compares it: "Tgl. Lahir (dd/mm/yyyy)" → "tgl_lahir"."""
-    text = re.sub(r"\(.*?\)|\*", " ", str(text or ""))
-    return normalize_search(text).replace(" ", "_")
-
-
-def _alias_map() -> dict[str, str]:
-    aliases = dict(_EXTRA_ALIASES)
-    for column in COLUMNS:
-        for alias in (column.header, column.field, *column.aliases):
-            aliases[header_key(alias)] = column.field
-    return aliases
-
-
-ALIASES = _alias_map()
-
-
-@dataclass
-class ColumnMap:
-    """Which column of the file holds which field."""
-
-    index: dict[str, int]  # field → column index
-    headers: list[str]  # the header row as the file has it
-    unknown: list[str]  # headers nobody understood: reported, not imported
-
-    def header(self, name: str) -> str:
-        """The file's own header for a field."""
-        return self.headers[self.index[name]] if name in self.index else name
-
-
-def map_columns(headers: list) -> ColumnMap:
-    """Reads the header row. Raises ImportFileError when two columns mean the same thing or no column holds names."""
-    index: dict[str, int] = {}
-    unknown = []
-    texts = ["" if h is None else str(h).strip() for h in headers]
-    for position, text in enumerate(texts):
-        if not text:
-            continue
-        key = header_key(text)
-        name = ALIASES.get(key)
-        if name is None:
-            if key not in _ignored_headers():
-                unknown.append(text)
-            continue
-        if name in index:
-            raise ImportFileError(
-                _("The columns “%(first)s” and “%(second)s” mean the same thing; keep one of them.")
-                % {"first": texts[index[name]], "second": text}
-            )
-        index[name] = position
-    if "full_name" not in index:
-        raise ImportFileError(_("No column holds the names: the header row needs a column “nama” (or “name”)."))
-    return ColumnMap(index=index, headers=texts, unknown=unknown)
-
-
-# --- rows ---
+from ..models import Category, Education, MaritalStatus, Sex
+from ..nik import clean_nik
+from .columns import ColumnMap
 
 
 @dataclass(slots=True)
@@ -317,19 +90,6 @@ class RowResult:
 
     def messages(self) -> list[str]:
         return [p.describe(self.number) for p in self.errors]
-
-
-@dataclass
-class ParsedFile:
-    """What ``parse_rows`` read: the rows, checked one by one, and facts about the file."""
-
-    rows: list[RowResult]
-    columns: ColumnMap
-    kind: str
-    sheet: str
-    sheets: list[str]
-    header_row: int
-    skipped_rows: int = 0  # comment rows and the template's example row
 
 
 class _Invalid(Exception):
@@ -635,8 +395,8 @@ _PARSERS: dict[str, tuple[Callable, bool]] = {
 _NOT_YET = object()
 
 
-class _RowReader:
-    """Reads the data rows of one file: a parser per column the file has, made once. Columns whose values repeat
+class RowChecker:
+    """Checks the data rows of one file: a parser per column the file has, made once. Columns whose values repeat
     (villages, choices, RT numbers, dates) remember each value's result for the file."""
 
     def __init__(self, columns: ColumnMap, *, today: dt.date):
@@ -652,7 +412,7 @@ class _RowReader:
         self.name_header = columns.header("full_name")
         self.nik_header = columns.header("nik")
 
-    def read(self, number: int, values: list) -> RowResult | None:
+    def check(self, number: int, values: list) -> RowResult | None:
         """One data row, normalised; each cell that cannot be used becomes a Problem. None for a row with nothing
         in the columns the import knows."""
         row = RowResult(number=number)
@@ -701,103 +461,6 @@ def _parse_joint_rt_rw(value) -> tuple[str, str]:
     if not match:
         raise _Invalid(_("is not an RT/RW pair such as 002/001."))
     return match.group(1).zfill(3), match.group(2).zfill(3)
-
-
-def _example_row() -> dict[str, str]:
-    return {c.field: c.example for c in COLUMNS}
-
-
-def parse_rows(
-    file,
-    *,
-    filename: str = "",
-    sheet: str = "",
-    max_rows: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> ParsedFile:
-    """Reads ``file`` (CSV or XLSX) and checks every row on its own: names, identifiers, dates, choices, phone
-    numbers. Touches no database. Rows whose first cell starts with ``#`` are comments, rows with nothing in the
-    known columns are blank, and the template's untouched example row is skipped. Raises ImportFileError for a file
-    that cannot be imported at all (more than ``max_rows`` data rows, say). ``progress(row, expected rows)`` is
-    called every few thousand rows.
-    """
-    try:
-        table = open_sheet(file, filename=filename, sheet=sheet)
-    except SpreadsheetError as exc:
-        raise ImportFileError(str(exc)) from exc
-    try:
-        return _parse_table(table, max_rows=max_rows, progress=progress)
-    except SpreadsheetError as exc:
-        raise ImportFileError(str(exc), sheet=table.name, sheets=table.names) from exc
-    except ImportFileError as exc:
-        raise ImportFileError(str(exc), sheet=table.name, sheets=table.names) from exc
-
-
-def _parse_table(table: Sheet, *, max_rows, progress) -> ParsedFile:
-    today = timezone.localdate()
-    columns = reader = None
-    header_row = 0
-    rows: list[RowResult] = []
-    skipped = 0
-    example = _example_row()
-    seen_rows = False
-    for number, values in table.rows:
-        seen_rows = True
-        if _is_comment(values):
-            continue
-        if columns is None:
-            try:
-                columns = map_columns(values)
-            except ImportFileError:
-                # Title rows may stand above the header; a row that names known columns is the header, though.
-                if number >= HEADER_SEARCH_ROWS or any(ALIASES.get(header_key(v)) for v in values if v):
-                    raise
-                continue
-            header_row = number
-            reader = _RowReader(columns, today=today)
-            continue
-        row = reader.read(number, values)
-        if row is None:
-            continue
-        if _is_example(row, example):
-            skipped += 1
-            continue
-        if max_rows is not None and len(rows) >= max_rows:
-            raise ImportFileError(
-                _("The file has more than %(max)s rows; split it into smaller files.")
-                % {"max": number_format(max_rows, force_grouping=True)}
-            )
-        rows.append(row)
-        if progress and len(rows) % 5000 == 0:
-            progress(number, table.expected_rows)
-    if columns is None:
-        if not seen_rows:
-            raise ImportFileError(_("The file is empty."))
-        message = _("No header row was found: one of the first rows needs a column “nama” (or “name”).")
-        if len(table.names) > 1:
-            message += " " + _("This is the sheet “%(sheet)s”; the workbook also has: %(others)s.") % {
-                "sheet": table.name,
-                "others": ", ".join(name for name in table.names if name != table.name),
-            }
-        raise ImportFileError(message)
-    return ParsedFile(
-        rows=rows,
-        columns=columns,
-        kind=table.kind,
-        sheet=table.name,
-        sheets=table.names,
-        header_row=header_row,
-        skipped_rows=skipped,
-    )
-
-
-def _is_comment(values) -> bool:
-    first = values[0] if values else None
-    return first.__class__ is str and first.lstrip().startswith("#")
-
-
-def _is_example(row: RowResult, example: dict[str, str]) -> bool:
-    return row.nik == clean_nik(example["nik"]) and row.full_name == normalise_name(example["full_name"])
 
 
 def _check_nik_against_row(row: RowResult, header: str) -> None:

@@ -1,11 +1,20 @@
-"""Reading and writing the spreadsheets of an import: CSV (UTF-8 with or without a byte-order mark, ``;`` or ``,``
-separated) and XLSX.
+"""The one spreadsheet layer: every import reads CSV/XLSX here and every export writes it here, with the limits in
+one place.
+
+Reading: CSV (UTF-8 with or without a byte-order mark, or the Windows code page; ``;``, ``,`` or tab separated)
+and XLSX, told apart by their content rather than their name. A file larger than ``IMPORT_MAX_BYTES``, a workbook
+that unpacks to far more than its size, more data rows than ``IMPORT_MAX_ROWS`` (``check_row_count``), an old or
+password-protected workbook and a damaged one are each refused with a message for the person who uploaded it.
 
 openpyxl needs about a minute for a 100,000-row sheet on our 2-core servers, so XLSX is read here with regular
 expressions over the sheet's XML, a few seconds for the same sheet. That fast path understands what Excel,
 LibreOffice, Google Sheets and openpyxl write; a sheet it does not fully understand (cells without a reference,
-rich text, prefixed XML) is read again with openpyxl, slowly but correctly. Error files and templates are written
-the same way, as plain XML parts in a zip, every cell text.
+rich text, prefixed XML) is read again with openpyxl, slowly but correctly.
+
+Writing: spreadsheet programs run a cell that starts with ``=`` (and often ``+``, ``-`` or ``@``) as a formula, so a
+name typed as ``=HYPERLINK(...)`` could do harm on the computer of whoever opens an export. ``write_csv`` prefixes
+such cells with an apostrophe (``defuse_formula``); ``write_workbook`` writes plain XML parts in a zip, every text
+cell a text cell (never a formula), and one that starts like a formula carries Excel's quote prefix.
 """
 
 import codecs
@@ -18,8 +27,11 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from xml.etree import ElementTree
 
+from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 # What a file starts with.
@@ -28,6 +40,35 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls workbooks, and every
 
 # Uncompressed parts beyond this are refused: a small zip can inflate to gigabytes.
 MAX_INFLATION = 40
+# Files bigger than this, or with more data rows than this, are refused (settings IMPORT_MAX_BYTES, IMPORT_MAX_ROWS).
+DEFAULT_MAX_BYTES = 40 * 1024 * 1024
+DEFAULT_MAX_ROWS = 100_000
+
+
+def max_bytes() -> int:
+    """The largest file an import reads, in bytes."""
+    return getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+def max_rows() -> int:
+    """The most data rows an import reads."""
+    return getattr(settings, "IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
+
+
+def too_big_message() -> str:
+    """Why a file larger than ``max_bytes()`` is refused."""
+    return _("The file is larger than %(size)s MB; split it into smaller files.") % {
+        "size": f"{max_bytes() / 1024 / 1024:.0f}"
+    }
+
+
+def check_row_count(count: int, *, limit: int | None) -> None:
+    """Raises SpreadsheetError when ``count`` data rows are more than ``limit`` (None: no limit)."""
+    if limit is not None and count > limit:
+        raise SpreadsheetError(
+            _("The file has more than %(max)s rows; split it into smaller files.")
+            % {"max": number_format(limit, force_grouping=True)}
+        )
 
 
 class SpreadsheetError(Exception):
@@ -51,8 +92,11 @@ def open_sheet(file, *, filename: str = "", sheet: str = "") -> Sheet:
 
     XLSX cell values come as ``str``, ``int``, ``float`` (numbers, including dates stored as Excel serial numbers),
     ``bool`` or ``datetime`` (only from the slow path); CSV values are ``str``. Raises SpreadsheetError for a file
-    that is not a spreadsheet, a password-protected or corrupt workbook, or a sheet name that is not in the file.
+    larger than ``max_bytes()``, one that is not a spreadsheet, a password-protected or corrupt workbook, or a sheet
+    name that is not in the file.
     """
+    if _size(file) > max_bytes():
+        raise SpreadsheetError(too_big_message())
     file.seek(0)
     head = file.read(8)
     file.seek(0)
@@ -152,7 +196,7 @@ def _open_xlsx(file, *, sheet: str) -> Sheet:
             chosen = sheets[0]
         name, path = chosen
         info = archive.getinfo(path)
-        limit = MAX_INFLATION * max(getattr(file, "size", 0) or _size(file), 1)
+        limit = MAX_INFLATION * max(_size(file), 1)
         if sum(i.file_size for i in archive.infolist()) > limit:
             raise SpreadsheetError(_("This workbook unpacks to far more data than its size suggests; it is refused."))
         shared = _shared_strings(archive)
@@ -173,6 +217,9 @@ def _open_xlsx(file, *, sheet: str) -> Sheet:
 
 
 def _size(file) -> int:
+    """The file's size: an upload knows its own; anything else is measured without moving its position."""
+    if size := getattr(file, "size", None):
+        return size
     position = file.tell()
     file.seek(0, io.SEEK_END)
     size = file.tell()
@@ -366,11 +413,42 @@ def excel_date(serial: float, *, date1904: bool = False) -> dt.date | None:
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORMULA_START = ("=", "+", "-", "@")
+# A phone number or a plain number ("+62 812-3456-7890", "-5"): no letters and no operators but the sign, so
+# nothing a spreadsheet could run even if it reads it as a formula.
+_NUMBER_LIKE = re.compile(r"[+-][\d\s().-]*")
+
+
+def defuse_formula(value: str) -> str:
+    """Prefixes an apostrophe to a cell a spreadsheet would run as a formula (``=``, ``@``, tab, CR, or ``+``/``-``
+    followed by anything but a number), so it shows as text. Phone numbers like ``+6281266001004`` stay as they are.
+    """
+    if not value:
+        return value
+    if value[0] in "=@\t\r" or (value[0] in "+-" and not _NUMBER_LIKE.fullmatch(value)):
+        return f"'{value}"
+    return value
+
+
+def write_csv(file, rows: Iterable[list], *, delimiter: str = ",", header_rows: int = 1) -> int:
+    """Writes ``rows`` to the binary ``file`` as UTF-8 CSV with a byte-order mark (so Excel reads the accents
+    right), every text cell defused (``defuse_formula``). Returns the number of rows written, the first
+    ``header_rows`` not counted."""
+    text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text, delimiter=delimiter)
+    count = 0
+    for row in rows:
+        writer.writerow([defuse_formula(value) if isinstance(value, str) else value for value in row])
+        count += 1
+    text.flush()
+    text.detach()  # leave ``file`` open for the caller
+    return max(count - header_rows, 0)
 
 
 @dataclass
 class SheetSpec:
-    """A sheet to write: its rows of text (the first is the header), column widths, rows to highlight."""
+    """A sheet to write: its rows (the first ``header_rows`` are the header), column widths, rows to highlight.
+
+    Cells may be text, numbers (``Decimal`` included), dates or None (an empty cell)."""
 
     name: str
     rows: Iterable[list]
@@ -378,12 +456,14 @@ class SheetSpec:
     header_rows: int = 1
     highlight_column: int | None = None  # a column shown in red (the error column)
     example_rows: int = 0  # rows after the header shown in grey italics
+    auto_filter: bool = False  # filter buttons on the header's columns
 
 
 # Cell styles: 0 plain, 1 bold header, 2 text with a quote prefix (a spreadsheet shows "=…" as text and keeps it
-# text when edited), 3 red text, 4 italic grey (an example row), 5 a date.
+# text when edited), 3 red text, 4 italic grey (an example row), 5 a date (dd/mm/yyyy), 6 a number.
 _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts>
 <fonts count="4"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font>
 <font><sz val="11"/><color rgb="FFC00000"/><name val="Calibri"/></font>
 <font><i/><sz val="11"/><color rgb="FF666666"/><name val="Calibri"/></font></fonts>
@@ -391,13 +471,14 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <fill><patternFill patternType="solid"><fgColor rgb="FFE8F1F0"/><bgColor indexed="64"/></patternFill></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="6"><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<cellXfs count="7"><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 <xf numFmtId="49" fontId="1" fillId="2" borderId="0" xfId="0" applyNumberFormat="1" applyFont="1" applyFill="1"/>
 <xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/>
 <xf numFmtId="49" fontId="2" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyFont="1">
 <alignment wrapText="1" vertical="top"/></xf>
 <xf numFmtId="49" fontId="3" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyFont="1"/>
-<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>
+<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
 
@@ -427,14 +508,18 @@ def _escape(text: str) -> str:
 
 
 def write_workbook(file, sheets: list[SheetSpec]) -> int:
-    """Writes an XLSX workbook to the binary ``file``: every cell a text cell, so nothing in it is ever run as a
-    formula, and a value that starts like a formula (``=``, ``+``, ``-``, ``@``) carries Excel's quote prefix.
+    """Writes an XLSX workbook to the binary ``file``: every text cell a text cell, so nothing in it is ever run as
+    a formula, and a value that starts like a formula (``=``, ``+``, ``-``, ``@``) carries Excel's quote prefix.
     Returns the number of rows written to the first sheet, header rows not counted."""
     counts = []
+    filters = []
     with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for number, spec in enumerate(sheets, start=1):
             with archive.open(f"xl/worksheets/sheet{number}.xml", "w") as part:
-                counts.append(_write_sheet(part, spec))
+                count, filter_range = _write_sheet(part, spec)
+            counts.append(count)
+            if filter_range:
+                filters.append((number, spec.name[:31], filter_range))
         overrides = "".join(
             f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
             f'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>\n'
@@ -446,12 +531,18 @@ def write_workbook(file, sheets: list[SheetSpec]) -> int:
             f'<sheet name="{_escape(spec.name[:31])}" sheetId="{n}" r:id="rId{n}"/>'
             for n, spec in enumerate(sheets, start=1)
         )
+        # Excel keeps a sheet's filter range as a hidden name as well.
+        names = "".join(
+            f'<definedName name="_xlnm._FilterDatabase" localSheetId="{n - 1}" hidden="1">'
+            f"{_escape(_quote_sheet(name))}!{filter_range}</definedName>"
+            for n, name, filter_range in filters
+        )
         archive.writestr(
             "xl/workbook.xml",
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f"<sheets>{sheet_list}</sheets></workbook>",
+            f"<sheets>{sheet_list}</sheets>{f'<definedNames>{names}</definedNames>' if names else ''}</workbook>",
         )
         rels = "".join(
             f'<Relationship Id="rId{n}" Type="{_SHEET_TYPE}" Target="worksheets/sheet{n}.xml"/>'
@@ -468,7 +559,13 @@ def write_workbook(file, sheets: list[SheetSpec]) -> int:
     return counts[0] if counts else 0
 
 
-def _write_sheet(part, spec: SheetSpec) -> int:
+def _quote_sheet(name: str) -> str:
+    """A sheet name as a formula refers to it: 'Data Penerima'."""
+    return "'" + name.replace("'", "''") + "'"
+
+
+def _write_sheet(part, spec: SheetSpec) -> tuple[int, str]:
+    """Writes one sheet's XML; returns the number of rows below the header and the filter's range ("" if none)."""
     out = io.TextIOWrapper(part, encoding="utf-8")
     out.write(
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -491,8 +588,12 @@ def _write_sheet(part, spec: SheetSpec) -> int:
     letters = [_column_letters(i) for i in range(64)]
     buffer = []
     count = 0
+    number = 0
+    header_width = 0
     for number, row in enumerate(spec.rows, start=1):
         header = number <= spec.header_rows
+        if header:
+            header_width = len(row)
         cells = []
         for index, value in enumerate(row):
             if value is None or value == "":
@@ -500,12 +601,14 @@ def _write_sheet(part, spec: SheetSpec) -> int:
             if index >= len(letters):
                 letters.extend(_column_letters(i) for i in range(len(letters), index + 1))
             reference = f"{letters[index]}{number}"
-            if isinstance(value, dt.date):
+            if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
                 serial = (value - dt.date(1899, 12, 30)).days
                 cells.append(f'<c r="{reference}" s="5"><v>{serial}</v></c>')
                 continue
+            if isinstance(value, Decimal):
+                value = int(value) if value == value.to_integral_value() else float(value)
             if isinstance(value, int | float) and not isinstance(value, bool):
-                cells.append(f'<c r="{reference}"><v>{value}</v></c>')
+                cells.append(f'<c r="{reference}" s="6"><v>{value}</v></c>')
                 continue
             text = value if isinstance(value, str) else str(value)
             if header:
@@ -527,7 +630,13 @@ def _write_sheet(part, spec: SheetSpec) -> int:
             out.write("".join(buffer))
             buffer.clear()
     out.write("".join(buffer))
-    out.write("</sheetData></worksheet>")
+    out.write("</sheetData>")
+    filter_range = ""
+    if spec.auto_filter and spec.header_rows and header_width:
+        last = _column_letters(header_width - 1)
+        filter_range = f"$A${spec.header_rows}:${last}${max(number, spec.header_rows)}"
+        out.write(f'<autoFilter ref="{filter_range.replace("$", "")}"/>')
+    out.write("</worksheet>")
     out.flush()
     out.detach()
-    return count
+    return count, filter_range
