@@ -1,6 +1,6 @@
 """A national-size, made-up data set for load tests: programmes, staff, women in households, groups, visits,
-trainings, monitoring and loans, written in large batches with the import's bulk writer
-(``beneficiaries.importing.bulk.insert``: COPY on PostgreSQL; ``bulk_create`` spends most of its time building
+trainings, monitoring and loans, written in large batches with the bulk writer the import uses too
+(``pekka.bulk.insert``: COPY on PostgreSQL; ``bulk_create`` spends most of its time building
 SQL in Python and took ~20 minutes for the full size on two cores).
 
 Deterministic: every value comes from ``random.Random`` seeded with ``seed`` (one stream per stage) and every
