@@ -73,7 +73,7 @@ REVOLVING = [
     (8, 1_500_000),
 ]
 REVOLVING_LATE = {5: 9, 7: 20}  # position in REVOLVING → days after the due date she pays
-# Principals of each KUB's five borrowers; (group, position) of the one who pays late and of the one who stopped.
+# Principals of each KUB's five borrowers; the third (the smallest loan) is the one who pays late or stopped.
 BUKITTINGGI_LOANS = (1_500_000, 2_000_000, 1_000_000, 2_500_000, 1_500_000)
 
 
@@ -350,7 +350,7 @@ def _bukittinggi_cycle(programme, *, users, cal: DemoCalendar):
             by=maker,
             today=cal.today,
             late={ordered[2]: 9} if group.name == KUB_MAKANAN else None,
-            stops=[ordered[3]] if group.name == KUB_SULAMAN else [],
+            stops=[ordered[2]] if group.name == KUB_SULAMAN else [],
             stops_after=2,
         )
 

@@ -8,7 +8,7 @@ written here for a build in December 2026, moved by whole months to the month th
   closes. The registry already holds the businesses that stopped, paused or got a permit or an online channel
   during the mentoring; the visit that saw it is linked to that change.
 - PEKKA Bukittinggi (seeds 000/001): monthly rounds of home visits from September 2025 (each month half the
-  caseload, so every woman is seen every other month), two facilitated sessions per group (their attendance is
+  caseload, and a few of the other half), two facilitated sessions per group (their attendance is
   a group meeting), and monitoring of the groups' members for the last four closed quarters: most businesses
   grow, the embroiderer who paused in November drops to nothing, and some snack makers sell less in the quarter
   after Lebaran, which flags their reports and opens follow-ups, then recover. A last round of visits, for
@@ -378,9 +378,11 @@ def seed_mentoring(*, programmes: dict, users: dict) -> dict[str, int]:
         cal = demo_calendar()
         _susukan_visits(programmes[SUSUKAN], users, cal)
         _bukittinggi_visits(programmes[BUKITTINGGI], users, cal)
+        _monthly_rounds(_bukittinggi_women(programmes[CITRA_SARI]), cal, key="citra-sari", actions=CITRA_SARI_ACTIONS)
         _current_round(programmes, cal)
         _trainings(programmes, users, cal)
-        _bukittinggi_monitoring(programmes[BUKITTINGGI], users, cal)
+        for name in (BUKITTINGGI, CITRA_SARI):
+            _monitoring(programmes[name], users, cal)
     return {
         "visits": Visit.objects.filter(programme__in=mine).count(),
         "trainings": Training.objects.filter(programme__in=mine).count(),
@@ -467,8 +469,8 @@ def _link_registry_changes(visit: Visit, business: Business | None, *, since: dt
         Visit.objects.filter(pk=visit.pk).update(**links)
 
 
-# Home visits start in September 2025; each month until the current round, the facilitators visit half their
-# caseload (alternate halves), so every month has visits and every woman is seen every other month.
+# Home visits start in September 2025; each month until the current round, the facilitators visit most of one
+# half of their caseload (alternate halves) and a few of the other, so every month has visits.
 FIRST_ROUND = dt.date(2025, 9, 15)
 GROUP_SESSIONS = [dt.date(2025, 10, 25), dt.date(2025, 12, 20)]
 BUKITTINGGI_ACTIONS = {
@@ -490,7 +492,18 @@ BUKITTINGGI_ACTIONS = {
 }
 
 
+# Citra Sari's emping makers: pendamping3's monthly visits alongside the revolving loan's collections.
+CITRA_SARI_ACTIONS = {
+    "makanan": [
+        ["Menimbang stok melinjo dan emping", "Mengecek buku kas dan angsuran"],
+        ["Mencatat penjualan ke pengepul Conggeang", "Membahas kemasan untuk toko oleh-oleh"],
+        ["Menghitung harga pokok emping", "Mengecek buku kas dan angsuran"],
+    ]
+}
+
+
 def _bukittinggi_women(programme) -> list[Beneficiary]:
+    """The programme's women in a facilitator's caseload, with their businesses."""
     return list(
         Beneficiary.objects.filter(enrolments__programme=programme, facilitator__isnull=False)
         .select_related("facilitator")
@@ -509,27 +522,34 @@ def _rounds(cal: DemoCalendar) -> list[dt.date]:
     return rounds
 
 
-def _bukittinggi_visits(programme, users, cal: DemoCalendar) -> None:
-    """Monthly rounds of home visits and two sessions per group; the current round is ``_current_round``'s."""
-    rng = random.Random(2025)
-    women = _bukittinggi_women(programme)
+def _monthly_rounds(women, cal: DemoCalendar, *, key: str, actions: dict) -> None:
+    """One round of home visits a month: most of one half of the caseload (alternate halves) and a few of the
+    other, each visit's actions from ``actions`` by business type."""
+    rng = random.Random(key)
     for number, day in enumerate(_rounds(cal)):
         for i, woman in enumerate(women):
-            if i % 2 != number % 2:
+            # Her half of the caseload this month, most of them; now and then a woman of the other half as well.
+            if rng.random() > (0.9 if i % 2 == number % 2 else 0.15):
                 continue
             business = _main_business(woman)
             kind = business.business_type.code if business else "sulaman"
-            rounds = BUKITTINGGI_ACTIONS.get(kind, BUKITTINGGI_ACTIONS["sulaman"])
-            actions = rounds[number // 2 % len(rounds)]
+            rounds = actions.get(kind) or next(iter(actions.values()))
+            done = rounds[number // 2 % len(rounds)]
             record_visit(
-                client_uuid=demo_uuid(woman.nik, "bukittinggi", number),
+                client_uuid=demo_uuid(woman.nik, key, number),
                 author=woman.facilitator,
                 beneficiary=woman,
                 visited_on=day + dt.timedelta(days=rng.randint(0, 4)),
-                aspects=aspects_of(actions),
+                aspects=aspects_of(done),
                 business=business,
-                actions=actions,
+                actions=done,
             )
+
+
+def _bukittinggi_visits(programme, users, cal: DemoCalendar) -> None:
+    """Monthly rounds of home visits and two sessions per group; the current round is ``_current_round``'s."""
+    rng = random.Random(2025)
+    _monthly_rounds(_bukittinggi_women(programme), cal, key="bukittinggi", actions=BUKITTINGGI_ACTIONS)
     for group in Group.objects.filter(programme=programme).prefetch_related("facilitators").order_by("name"):
         lead = group.facilitators.order_by("username").first()
         if lead is None:
@@ -783,10 +803,10 @@ def monitored_quarters(cal: DemoCalendar) -> list[Quarter]:
     return quarters
 
 
-def _bukittinggi_monitoring(programme, users, cal: DemoCalendar) -> None:
-    """The last four closed quarters for the Bukittinggi groups' members: growth for most, the embroiderer's pause,
-    and a quarter after Lebaran when some snack makers sell less (flagged, with follow-ups), then recover."""
-    rng = random.Random(1375)
+def _monitoring(programme, users, cal: DemoCalendar) -> None:
+    """The last four closed quarters for the groups' members: growth for most, the embroiderer's pause, and a
+    quarter after Lebaran when some snack makers sell less (flagged, with follow-ups), then recover."""
+    rng = random.Random(f"{programme.name}1375")
     groups = Group.objects.filter(programme=programme)
     member_ids = Membership.objects.filter(group__in=groups).values("beneficiary_id")
     members = set(member_ids.values_list("beneficiary_id", flat=True))
