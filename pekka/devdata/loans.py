@@ -8,11 +8,11 @@ back from the day the demo was first built, so there are always instalments due 
   from March 2006 to February 2007, mostly at the group's meeting (collection sheets), some late, one repayment
   recorded twice and reversed. Every loan of that cycle is repaid.
 - The repaid money is lent on (a revolving cycle): eight members borrowed again four months before the build
-  day; one pays about ten days late, one three weeks late, the others at the group's collection.
+  day; one pays about ten days late, the others at the group's collection.
 - PEKKA Bukittinggi (seed 001: the women's first need is capital, and the city's women's empowerment office
   was asked to put the PEKKA groups first): the office's revolving fund lends to five members of each KUB five
   months before the build day, repaid by the 10th at a collection sheet the day before; one embroiderer stopped
-  paying after her second instalment, one snack maker pays late.
+  paying after her first instalment, one snack maker pays late.
 - KPM Susukan (seed 004): each KPM received a Rp 3.500.000 capital grant from the Ministry of Social Affairs in
   November 2020 for the business she started with it; what became of it follows her business's status.
 """
@@ -61,7 +61,7 @@ CYCLE_2006 = [
 ]
 LATE_PAYER, SKIPS_JULY, RECORDED_TWICE = 6, 7, 3
 
-# (member index, principal) of the revolving cycle; the sixth pays about ten days late, the last three weeks late.
+# (member index, principal) of the revolving cycle; the seventh pays about ten days late.
 REVOLVING = [
     (0, 2_000_000),
     (1, 1_500_000),
@@ -72,7 +72,7 @@ REVOLVING = [
     (7, 1_000_000),
     (8, 1_500_000),
 ]
-REVOLVING_LATE = {5: 9, 7: 20}  # position in REVOLVING → days after the due date she pays
+REVOLVING_LATE = {6: 9}  # position in REVOLVING → days after the due date she pays
 # Principals of each KUB's five borrowers; the third (the smallest loan) is the one who pays late or stopped.
 BUKITTINGGI_LOANS = (1_500_000, 2_000_000, 1_000_000, 2_500_000, 1_500_000)
 
@@ -297,7 +297,7 @@ def _revolving(*, product, group, women, users, cal: DemoCalendar):
 
 def _bukittinggi_cycle(programme, *, users, cal: DemoCalendar):
     """The women's empowerment office's revolving fund: five members of each KUB borrow five months before the
-    build day; in KUB Sulaman one stops after her second instalment, in KUB Makanan one pays late."""
+    build day; in KUB Sulaman one stops after her first instalment, in KUB Makanan one pays late."""
     from .groups import KUB_MAKANAN, KUB_SULAMAN
 
     fund, _ = Fund.objects.get_or_create(
@@ -351,7 +351,7 @@ def _bukittinggi_cycle(programme, *, users, cal: DemoCalendar):
             today=cal.today,
             late={ordered[2]: 9} if group.name == KUB_MAKANAN else None,
             stops=[ordered[2]] if group.name == KUB_SULAMAN else [],
-            stops_after=2,
+            stops_after=1,
         )
 
 

@@ -92,7 +92,7 @@ def test_built_on_any_day_the_demo_is_a_programme_at_work(demo_regions, days_ago
         assert paid.filter(completed_on__gt=F("due_on")).exists(), name
         _rows, total = portfolio_at_risk(running, on=today, by="programme")
         assert total.outstanding > 0 and total.par30 < 20, (name, total.par30)
-    # PAR small but not zero: in Bukittinggi an embroiderer stopped paying after her second instalment.
+    # PAR small but not zero: in Bukittinggi an embroiderer stopped paying after her first instalment.
     _rows, total = portfolio_at_risk(
         Loan.objects.filter(product__fund__programme__name=BUKITTINGGI), on=today, by="programme"
     )
