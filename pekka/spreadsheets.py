@@ -605,8 +605,9 @@ def _write_sheet(part, spec: SheetSpec) -> tuple[int, str]:
                 serial = (value - dt.date(1899, 12, 30)).days
                 cells.append(f'<c r="{reference}" s="5"><v>{serial}</v></c>')
                 continue
-            if isinstance(value, Decimal):
-                value = int(value) if value == value.to_integral_value() else float(value)
+            if isinstance(value, Decimal):  # written as its own digits, never through a float
+                cells.append(f'<c r="{reference}" s="6"><v>{value:f}</v></c>')
+                continue
             if isinstance(value, int | float) and not isinstance(value, bool):
                 cells.append(f'<c r="{reference}" s="6"><v>{value}</v></c>')
                 continue
