@@ -3,7 +3,17 @@ through loans/services.py (schedules, allocation, reversals), never through a fo
 
 from django.contrib import admin
 
-from .models import CapitalGrant, Fund, Instalment, Loan, LoanProduct, Proposal, ProposalLine, Repayment
+from .models import (
+    CapitalGrant,
+    CollectionSheet,
+    Fund,
+    Instalment,
+    Loan,
+    LoanProduct,
+    Proposal,
+    ProposalLine,
+    Repayment,
+)
 
 
 class LoanProductInline(admin.TabularInline):
@@ -61,7 +71,7 @@ class ProposalLineInline(admin.TabularInline):
 
 @admin.register(Proposal)
 class ProposalAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "status", "submitted_by", "decided_by", "disbursed_on"]
+    list_display = ["__str__", "status", "created_by", "submitted_by", "decided_by", "disbursed_on"]
     list_filter = ["status"]
     inlines = [ProposalLineInline]
 
@@ -100,6 +110,13 @@ class RepaymentAdmin(ReadOnlyAdmin):
     list_display = ["loan", "paid_on", "amount", "receipt_no", "recorded_by", "recorded_at", "reverses"]
     list_filter = ["paid_on"]
     search_fields = ["receipt_no", "loan__beneficiary__full_name"]
+
+
+@admin.register(CollectionSheet)
+class CollectionSheetAdmin(ReadOnlyAdmin):
+    list_display = ["group", "paid_on", "recorded_by", "recorded_at"]
+    list_filter = ["paid_on"]
+    search_fields = ["group__name"]
 
 
 @admin.register(CapitalGrant)

@@ -1,6 +1,7 @@
 """Input shapes for loans. Forms validate and explain; loans/services.py writes."""
 
 import datetime as dt
+import uuid
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -9,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Beneficiary
-from pekka.money import to_rupiah
+from pekka.money import RupiahField
 from pekka.programmes.models import Programme
 from pekka.widgets import DateInput, RemoteSelect
 
@@ -17,39 +18,24 @@ from .arrears import DIMENSION_LABELS
 from .models import CapitalGrant, LoanProduct
 
 
-def grouped(value) -> str:
-    """110000 → "110.000": how an amount is written in an input box."""
-    return f"{int(value):,}".replace(",", ".")
+class _Keyed(forms.Form):
+    """A form that posts money carries a key made when it is shown (a hidden UUID): the service records what the
+    same key sends once, so a double tap or a phone retrying on a slow line posts nothing twice."""
 
+    client_uuid = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
-class RupiahField(forms.CharField):
-    """An amount in whole rupiah typed as on paper: "150000", "150.000" or "Rp 150.000"."""
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("client_uuid", uuid.uuid4())
+        super().__init__(*args, **kwargs)
 
-    def __init__(self, *, min_value=None, **kwargs):
-        self.min_value = min_value
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "text-end"})
-        )
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        try:
-            return to_rupiah(value)
-        except (ValidationError, TypeError) as exc:
-            raise ValidationError(_("Enter an amount in rupiah, e.g. 150.000.")) from exc
-
-    def validate(self, value):
-        super().validate(value)
-        if value is not None and self.min_value is not None and value < self.min_value:
-            raise ValidationError(_("The amount must be at least %(min)s.") % {"min": grouped(self.min_value)})
-
-    def prepare_value(self, value):
-        if isinstance(value, int) or (hasattr(value, "quantize") and value == value.to_integral_value()):
-            return grouped(value)
-        return value
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("client_uuid") is None:
+            # A hidden field's error would show nowhere: say it for the whole form.
+            self.errors.pop("client_uuid", None)
+            raise ValidationError(_("This form is out of date: open it again and enter it once more."))
+        return cleaned
 
 
 class _Helper:
@@ -59,7 +45,7 @@ class _Helper:
         self.helper.disable_csrf = True
 
 
-class RepaymentForm(_Helper, forms.Form):
+class RepaymentForm(_Helper, _Keyed):
     amount = RupiahField(label=_("Amount paid (Rp)"), min_value=1)
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput(), initial=timezone.localdate)
     receipt_no = forms.CharField(label=_("Receipt number"), max_length=40, required=False)
@@ -172,7 +158,7 @@ class DecisionForm(_Helper, forms.Form):
         return {line.pk: self.cleaned_data.get(f"survey_{line.pk}", "") for line in self.lines}
 
 
-class DisburseForm(_Helper, forms.Form):
+class DisburseForm(_Helper, _Keyed):
     disbursed_on = forms.DateField(label=_("Disbursed on"), widget=DateInput(), initial=timezone.localdate)
 
     def __init__(self, *args, **kwargs):
@@ -180,7 +166,7 @@ class DisburseForm(_Helper, forms.Form):
         self._no_tag()
 
 
-class CollectionSheetForm(forms.Form):
+class CollectionSheetForm(_Keyed):
     """One group meeting: for each active loan of the members, what she paid (prefilled with what is due)."""
 
     paid_on = forms.DateField(label=_("Meeting date"), widget=DateInput())

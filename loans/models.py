@@ -192,7 +192,8 @@ class ProposalQuerySet(models.QuerySet):
 
 class Proposal(models.Model):
     """A request for loans, by a group for its members or by one woman: draft → submitted → approved or
-    rejected → disbursed. The person who decides is never the person who submitted (maker-checker)."""
+    rejected → disbursed. The person who decides is never the person who wrote it nor the one who submitted it
+    (maker-checker)."""
 
     group = models.ForeignKey(
         Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="loan_proposals", null=True, blank=True
@@ -243,6 +244,8 @@ class Proposal(models.Model):
     )
     disbursed_at = models.DateTimeField(_("disbursement recorded at"), null=True, blank=True)
     disbursed_on = models.DateField(_("disbursed on"), null=True, blank=True)
+    # The key of the disbursement form that paid it out: the same form sent again returns these loans.
+    disbursement_uuid = models.UUIDField(_("disbursement form id"), null=True, blank=True, editable=False)
 
     objects = ProposalQuerySet.as_manager()
 
@@ -263,6 +266,11 @@ class Proposal(models.Model):
                 condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("submitted_by")),
                 name="decider_is_not_submitter",
             ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("created_by")),
+                name="decider_is_not_maker",
+            ),
+            models.UniqueConstraint(fields=["disbursement_uuid"], name="disbursement_form_used_once"),
         ]
 
     def __str__(self):
@@ -464,9 +472,35 @@ class RepaymentQuerySet(models.QuerySet):
         raise ValidationError(_("Repayments are never deleted: reverse one instead."))
 
 
+class CollectionSheet(models.Model):
+    """One group meeting's collection sheet as it was sent: the key its form was made with, and (``repayments``)
+    the payments it recorded. The same sheet sent twice is recorded once."""
+
+    client_uuid = models.UUIDField(_("form id"), unique=True, editable=False)
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="collection_sheets"
+    )
+    paid_on = models.DateField(_("meeting date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("collection sheet")
+        verbose_name_plural = _("collection sheets")
+        ordering = ["-paid_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.group} {self.paid_on:%d/%m/%Y}"
+
+
 class Repayment(models.Model):
     """Money a borrower paid, as received. Never edited or deleted (save refuses an update, and the database
-    refuses one too): a mistake is corrected by a reversal, a row with the negative amount pointing at it."""
+    refuses one too): a mistake is corrected by a reversal, a row with the negative amount pointing at it.
+
+    A repayment typed on its own form keeps that form's key (``client_uuid``); one from a collection sheet points
+    at the sheet, which keeps the key (``sheet``). Either way the same form sent twice records one row."""
 
     loan = models.ForeignKey(Loan, verbose_name=_("loan"), on_delete=models.PROTECT, related_name="repayments")
     paid_on = models.DateField(_("paid on"))
@@ -485,6 +519,15 @@ class Repayment(models.Model):
         blank=True,
     )
     reversal_reason = models.TextField(_("reason for the reversal"), blank=True)
+    client_uuid = models.UUIDField(_("form id"), null=True, blank=True, editable=False)
+    sheet = models.ForeignKey(
+        CollectionSheet,
+        verbose_name=_("collection sheet"),
+        on_delete=models.PROTECT,
+        related_name="repayments",
+        null=True,
+        blank=True,
+    )
 
     objects = RepaymentQuerySet.as_manager()
 
@@ -498,6 +541,8 @@ class Repayment(models.Model):
                 | (Q(reverses__isnull=False, amount__lt=0) & ~Q(reversal_reason="")),
                 name="repayment_or_reversal_with_reason",
             ),
+            models.UniqueConstraint(fields=["client_uuid"], name="repayment_form_used_once"),
+            models.UniqueConstraint(fields=["sheet", "loan"], name="one_payment_per_loan_on_a_sheet"),
         ]
         indexes = [models.Index(fields=["loan", "paid_on"])]
 

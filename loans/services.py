@@ -7,14 +7,27 @@ rebate). The allocations of a loan are derived data: after any posting or revers
 standing repayments (neither reversals nor reversed) in date order, so a back-dated repayment or a reversal
 leaves the same allocations as if the history had been entered in order. Every posting locks the loan row
 (``select_for_update``) first, so two people posting for the same loan at once are serialised and lose nothing.
+
+Money is posted once. Every form that posts money (a repayment, a collection sheet, a disbursement) is made with a
+key, a UUID in a hidden input, and its service takes it as ``client_uuid``: the same key again returns what the
+first post recorded and writes nothing; the same key with other values is refused. Where the key is kept:
+
+- a repayment form: on the repayment (``Repayment.client_uuid``, unique);
+- a collection sheet: on a ``CollectionSheet`` row of its own (unique), which each of its repayments points at
+  (one per loan): the sheet is what was sent, so it keeps the key even when it recorded nothing;
+- a disbursement: on the proposal it paid out (``Proposal.disbursement_uuid``, unique), whose loans are the result.
+
+The key is optional for callers that are not forms (the demo and scale data, imports, tests): they cannot send
+the same thing twice by accident, and the forms always pass one (``loans.forms._Keyed``).
 """
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +35,8 @@ from groups.models import Membership
 from pekka.money import ZERO, format_rupiah, to_rupiah
 
 from .models import (
+    CollectionSheet,
+    Fund,
     Instalment,
     Loan,
     LoanStatus,
@@ -34,6 +49,16 @@ from .models import (
 
 # Allocation order within an instalment.
 PARTS = ("penalty", "fee", "interest", "principal")
+
+
+def _form_sent_with_other_values() -> ValidationError:
+    return ValidationError(
+        _(
+            "This form was already sent with different values. Nothing new was saved: "
+            "open the form again to record another payment."
+        ),
+        code="key_reused",
+    )
 
 
 # --- proposals ------------------------------------------------------------------------------------------------
@@ -131,12 +156,12 @@ def decide_proposal(
 ) -> Proposal:
     """Approves an amount per member (0 declines her) or rejects the whole proposal with a reason.
 
-    ``amounts`` and ``survey_notes`` are keyed by proposal line id. Maker-checker: the person who submitted the
-    proposal may not decide it (PermissionDenied).
+    ``amounts`` and ``survey_notes`` are keyed by proposal line id. Maker-checker: whoever wrote or submitted the
+    proposal may not decide it (PermissionDenied; the database refuses it too).
     """
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if proposal.submitted_by_id == by.pk:
-        raise PermissionDenied(_("The person who submitted a proposal cannot decide it."))
+    if by.pk in (proposal.created_by_id, proposal.submitted_by_id):
+        raise PermissionDenied(_("Whoever wrote or submitted a proposal cannot decide it."))
     if proposal.status != ProposalStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted proposal can be decided."))
     at = at or timezone.now()
@@ -166,14 +191,24 @@ def decide_proposal(
 
 
 @transaction.atomic
-def disburse_proposal(*, proposal: Proposal, on: dt.date, by) -> list[Loan]:
+def disburse_proposal(*, proposal: Proposal, on: dt.date, by, client_uuid: uuid.UUID | None = None) -> list[Loan]:
     """Pays out an approved proposal on ``on``: one loan, with its schedule, per member approved for an amount.
 
-    Refused when the fund has less available than the total approved.
+    Refused when the fund has less available than the total approved. The fund's row is locked while the capital
+    is counted, so two disbursements from one fund at once are serialised: the second counts the first's loans.
+    ``client_uuid``, the disbursement form's key, is kept on the proposal: the same form sent again returns its
+    loans; the same key on another proposal or with another date is refused.
     """
     proposal = (
         Proposal.objects.select_for_update(of=("self",)).select_related("product__fund", "group").get(pk=proposal.pk)
     )
+    if client_uuid is not None:
+        if proposal.disbursement_uuid == client_uuid:
+            if proposal.disbursed_on != on:
+                raise _form_sent_with_other_values()
+            return list(Loan.objects.filter(proposal_line__proposal=proposal).order_by("pk"))
+        if Proposal.objects.filter(disbursement_uuid=client_uuid).exists():
+            raise _form_sent_with_other_values()
     if proposal.status != ProposalStatus.APPROVED:
         raise ValidationError(_("Only an approved proposal can be disbursed."))
     if on > timezone.localdate():
@@ -182,7 +217,7 @@ def disburse_proposal(*, proposal: Proposal, on: dt.date, by) -> list[Loan]:
         raise ValidationError(_("The disbursement date cannot be before the decision."))
     lines = [line for line in proposal.lines.select_related("beneficiary") if line.amount_approved]
     total = sum((line.amount_approved for line in lines), ZERO)
-    available = proposal.product.fund.available()
+    available = Fund.objects.select_for_update().get(pk=proposal.product.fund_id).available()
     if total > available:
         raise ValidationError(
             _("The fund has %(available)s available, less than the %(total)s approved.")
@@ -200,9 +235,9 @@ def disburse_proposal(*, proposal: Proposal, on: dt.date, by) -> list[Loan]:
         )
         for line in lines
     ]
-    proposal.status = ProposalStatus.DISBURSED
+    proposal.status, proposal.disbursement_uuid = ProposalStatus.DISBURSED, client_uuid
     proposal.disbursed_on, proposal.disbursed_by, proposal.disbursed_at = on, by, timezone.now()
-    proposal.save(update_fields=["status", "disbursed_on", "disbursed_by", "disbursed_at"])
+    proposal.save(update_fields=["status", "disbursed_on", "disbursed_by", "disbursed_at", "disbursement_uuid"])
     return loans
 
 
@@ -254,12 +289,59 @@ def _outstanding(instalments) -> Decimal:
     return sum((i.remaining for i in instalments), ZERO)
 
 
-@transaction.atomic
-def post_repayment(*, loan: Loan, amount, paid_on: dt.date, recorded_by, receipt_no: str = "") -> Repayment:
+def post_repayment(
+    *,
+    loan: Loan,
+    amount,
+    paid_on: dt.date,
+    recorded_by,
+    receipt_no: str = "",
+    client_uuid: uuid.UUID | None = None,
+) -> Repayment:
     """Records money a borrower paid and allocates it (penalty, fees, interest, principal; oldest instalment
-    first; the rest to the next instalments). Paying more than the loan's balance is refused."""
+    first; the rest to the next instalments). Paying more than the loan's balance is refused.
+
+    ``client_uuid`` is the repayment form's key: the same key again returns the repayment it recorded (even once
+    the loan is repaid); the same key with another loan, amount, date or receipt is refused.
+    """
+    try:
+        with transaction.atomic():
+            return _post_repayment(
+                loan=loan,
+                amount=amount,
+                paid_on=paid_on,
+                recorded_by=recorded_by,
+                receipt_no=receipt_no,
+                client_uuid=client_uuid,
+            )
+    except IntegrityError:
+        # The same key reached another loan's lock at the same moment; the other post won the unique key.
+        first = Repayment.objects.filter(client_uuid=client_uuid).first() if client_uuid else None
+        if first is None:
+            raise
+        return _same_repayment(first, loan=loan, amount=amount, paid_on=paid_on, receipt_no=receipt_no)
+
+
+def _same_repayment(first: Repayment, *, loan, amount, paid_on, receipt_no) -> Repayment:
+    """The repayment a repeated key recorded, provided the form sent the same values again."""
+    if (first.loan_id, first.amount, first.paid_on, first.receipt_no) != (
+        loan.pk,
+        to_rupiah(amount),
+        paid_on,
+        receipt_no.strip(),
+    ):
+        raise _form_sent_with_other_values()
+    return first
+
+
+def _post_repayment(*, loan, amount, paid_on, recorded_by, receipt_no, client_uuid, sheet=None) -> Repayment:
     loan = _locked(loan)
     amount = to_rupiah(amount)
+    if client_uuid is not None:
+        # Read after the lock: a post with the same key that held it first has committed by now.
+        first = Repayment.objects.filter(client_uuid=client_uuid).first()
+        if first is not None:
+            return _same_repayment(first, loan=loan, amount=amount, paid_on=paid_on, receipt_no=receipt_no)
     if loan.status == LoanStatus.WRITTEN_OFF:
         raise ValidationError(_("This loan has been written off."))
     if amount <= 0:
@@ -276,33 +358,84 @@ def post_repayment(*, loan: Loan, amount, paid_on: dt.date, recorded_by, receipt
             % {"amount": format_rupiah(amount), "balance": format_rupiah(balance)}
         )
     repayment = Repayment.objects.create(
-        loan=loan, paid_on=paid_on, amount=amount, receipt_no=receipt_no.strip(), recorded_by=recorded_by
+        loan=loan,
+        paid_on=paid_on,
+        amount=amount,
+        receipt_no=receipt_no.strip(),
+        recorded_by=recorded_by,
+        client_uuid=client_uuid,
+        sheet=sheet,
     )
     _reallocate(loan, instalments)
     return repayment
 
 
-@transaction.atomic
-def post_collection_sheet(*, group, paid_on: dt.date, payments: list[tuple[Loan, object, str]], recorded_by):
+def post_collection_sheet(
+    *,
+    group,
+    paid_on: dt.date,
+    payments: list[tuple[Loan, object, str]],
+    recorded_by,
+    client_uuid: uuid.UUID | None = None,
+) -> list[Repayment]:
     """Records a group meeting's payments (loan, amount, receipt number) all at once: every one or none.
 
     Zero amounts are skipped. Refused as a whole, with each row's reason keyed ``"<loan id>"``, when any row is
-    refused.
+    refused. With ``client_uuid`` (the sheet form's key) the sheet is kept as a ``CollectionSheet`` row under that
+    key, written first so that two copies sent at once queue on its unique key: the same sheet again returns the
+    repayments it recorded; the same key for another group, date or payments is refused.
     """
+    payments = [(loan, to_rupiah(amount), (receipt or "").strip()) for loan, amount, receipt in payments if amount]
+    try:
+        with transaction.atomic():
+            return _post_collection_sheet(
+                group=group, paid_on=paid_on, payments=payments, recorded_by=recorded_by, client_uuid=client_uuid
+            )
+    except IntegrityError:
+        first = CollectionSheet.objects.filter(client_uuid=client_uuid).first() if client_uuid else None
+        if first is None:
+            raise
+        return _same_sheet(first, group=group, paid_on=paid_on, payments=payments)
+
+
+def _same_sheet(sheet: CollectionSheet, *, group, paid_on, payments) -> list[Repayment]:
+    """The repayments a repeated sheet key recorded, provided the sheet sent the same payments again."""
+    repayments = list(sheet.repayments.order_by("pk"))
+    sent = sorted((loan.pk, amount, receipt_no) for loan, amount, receipt_no in payments)
+    recorded = sorted((r.loan_id, r.amount, r.receipt_no) for r in repayments)
+    if (sheet.group_id, sheet.paid_on, recorded) != (group.pk, paid_on, sent):
+        raise _form_sent_with_other_values()
+    return repayments
+
+
+def _post_collection_sheet(*, group, paid_on, payments, recorded_by, client_uuid) -> list[Repayment]:
+    sheet = None
+    if client_uuid is not None:
+        first = CollectionSheet.objects.filter(client_uuid=client_uuid).first()
+        if first is not None:
+            return _same_sheet(first, group=group, paid_on=paid_on, payments=payments)
+        sheet = CollectionSheet.objects.create(
+            client_uuid=client_uuid, group=group, paid_on=paid_on, recorded_by=recorded_by
+        )
     members = set(Membership.objects.current(on=paid_on).filter(group=group).values_list("beneficiary_id", flat=True))
     repayments, errors = [], {}
     for loan, amount, receipt_no in payments:
-        if not amount:
-            continue
         if loan.group_id != group.pk and loan.beneficiary_id not in members:
             errors[str(loan.pk)] = [_("This loan is not a member's of the group.")]
             continue
         try:
-            repayments.append(
-                post_repayment(
-                    loan=loan, amount=amount, paid_on=paid_on, recorded_by=recorded_by, receipt_no=receipt_no or ""
+            with transaction.atomic():
+                repayments.append(
+                    _post_repayment(
+                        loan=loan,
+                        amount=amount,
+                        paid_on=paid_on,
+                        recorded_by=recorded_by,
+                        receipt_no=receipt_no,
+                        client_uuid=None,
+                        sheet=sheet,
+                    )
                 )
-            )
         except ValidationError as exc:
             errors[str(loan.pk)] = exc.messages
     if errors:

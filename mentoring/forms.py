@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Beneficiary, Business, BusinessStatus, Channel, PermitKind
 from groups.models import Membership
-from pekka.money import to_rupiah
+from pekka.money import RupiahField
 from pekka.programmes.models import Programme
 from pekka.regions.models import Region
 from pekka.widgets import DateInput
@@ -85,28 +85,6 @@ class ActionsField(forms.CharField):
     def clean(self, value):
         text = super().clean(value)
         return [line.strip(" •-\t") for line in text.splitlines() if line.strip(" •-\t")]
-
-
-class RupiahField(forms.CharField):
-    """An amount typed as "3.500.000", "Rp 3.500.000" or "3500000": whole rupiah, not negative."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if value in (None, "") or isinstance(value, str):
-            return value
-        return f"{int(value):,}".replace(",", ".")
-
-    def clean(self, value):
-        text = super().clean(value)
-        if not text:
-            return None
-        amount = to_rupiah(text)
-        if amount < 0:
-            raise ValidationError(_("The amount cannot be negative."))
-        return amount
 
 
 def staff_choices(programmes):

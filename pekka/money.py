@@ -5,14 +5,23 @@ repayment rate, turnover), and all of them follow the same arithmetic as the amo
 rounded half up.
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # Zero rupiah: where every sum of amounts starts (``sum(..., ZERO)``, ``Coalesce(..., ZERO)``).
 ZERO = Decimal(0)
+
+# The largest amount a ``money_field()`` holds (15 digits): anything bigger is a typing mistake, not money.
+MAX_RUPIAH = Decimal(10**15 - 1)
+
+# What is left of a written amount once "Rp", spaces and thousands dots are gone: digits, an optional sign and an
+# optional fraction. No exponent ("1e5"), no "nan" or "Infinity": Decimal would read them, a person never means them.
+_WRITTEN_AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]*)?")
 
 
 def money_field(verbose_name, **kwargs) -> models.DecimalField:
@@ -25,7 +34,10 @@ def money_field(verbose_name, **kwargs) -> models.DecimalField:
 def to_rupiah(value) -> Decimal:
     """Turns an int, a Decimal or a string ("3.500.000", "Rp 3.500.000", "3500000") into whole rupiah.
 
-    Floats are refused: they cannot hold money exactly. Fractions of a rupiah round half up.
+    Floats are refused: they cannot hold money exactly. Fractions of a rupiah round half up. Refused with a
+    ValidationError: text that is not written digits (words, exponents such as "1e5", "nan", "Infinity"), a Decimal
+    that is not a finite number, and amounts beyond ``MAX_RUPIAH``. Negative amounts are read (a reversal is one);
+    a form field refuses them (``RupiahField``).
     """
     if isinstance(value, float):
         raise TypeError("Money must not be a float; pass an int, a Decimal or a string.")
@@ -35,11 +47,62 @@ def to_rupiah(value) -> Decimal:
         text = str(value).strip().lower().replace("rp", "").replace(" ", "")
         # Indonesian writing: "." groups thousands, "," starts the (ignored) fraction.
         text = text.replace(".", "").replace(",", ".")
-        try:
-            amount = Decimal(text)
-        except InvalidOperation as exc:
-            raise ValidationError(_("“%(value)s” is not an amount in rupiah."), params={"value": value}) from exc
+        if not _WRITTEN_AMOUNT.fullmatch(text):
+            raise ValidationError(_("“%(value)s” is not an amount in rupiah."), code="invalid", params={"value": value})
+        amount = Decimal(text)
+    if not amount.is_finite():
+        raise ValidationError(_("“%(value)s” is not an amount in rupiah."), params={"value": value})
+    if abs(amount) > MAX_RUPIAH:
+        raise ValidationError(_("The amount is too large."), code="too_large")
     return amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
+def grouped(value) -> str:
+    """110000 → "110.000": how an amount is written in an input box."""
+    return f"{int(value):,}".replace(",", ".")
+
+
+class RupiahField(forms.CharField):
+    """A form field for an amount in whole rupiah typed as on paper: "150000", "150.000" or "Rp 150.000".
+
+    Every money form uses it, so every one refuses the same things with a message: text that is not an amount
+    (including "nan", "Infinity" and exponents such as "1e40"), amounts too large to store, and negatives (or less
+    than ``min_value``). A ModelForm gets it for a ``money_field()`` with ``field_classes``.
+    """
+
+    def __init__(self, *, min_value=ZERO, max_digits=None, decimal_places=None, **kwargs):
+        # max_digits and decimal_places come from a money_field() in a ModelForm: whole rupiah, at most 15 digits.
+        self.min_value = min_value
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "text-end"})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return to_rupiah(value)
+        except ValidationError as exc:
+            if exc.code == "too_large":
+                raise
+            raise ValidationError(_("Enter an amount in rupiah, e.g. 150.000.")) from exc
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        if value < 0 <= self.min_value:
+            raise ValidationError(_("The amount cannot be negative."))
+        if value < self.min_value:
+            raise ValidationError(_("The amount must be at least %(min)s.") % {"min": grouped(self.min_value)})
+
+    def prepare_value(self, value):
+        whole = isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value()
+        if isinstance(value, int) or whole:
+            return grouped(value)
+        return value
 
 
 def format_rupiah(value) -> str:
@@ -48,8 +111,7 @@ def format_rupiah(value) -> str:
         return ""
     amount = to_rupiah(value)
     sign = "-" if amount < 0 else ""
-    grouped = f"{abs(amount):,.0f}".replace(",", ".")
-    return f"{sign}Rp {grouped}"
+    return f"{sign}Rp {grouped(abs(amount))}"
 
 
 def percent(part, whole) -> Decimal | None:

@@ -3,6 +3,7 @@ and reversing repayments, writing off, and a group's collection sheet."""
 
 import calendar
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -186,13 +187,19 @@ def _end_of_month(day: dt.date) -> dt.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def collection_rows(group: Group, on: dt.date, *, user) -> list[SheetRow]:
+def collection_rows(group: Group, on: dt.date, *, user, sheet_key=None) -> list[SheetRow]:
     """Each active loan of the group's current members with what is due by the end of the meeting's month
-    (this month's instalment and any arrears) and the balance. Three queries."""
+    (this month's instalment and any arrears) and the balance. Three queries.
+
+    ``sheet_key``: a sheet sent again keeps the rows it had, also of the loans it repaid in full (no longer active),
+    so that the same sheet compares equal and is recorded once."""
     members = Membership.objects.current(on=on).filter(group=group).values("beneficiary_id")
+    active = Q(status=LoanStatus.ACTIVE)
+    if sheet_key is not None:
+        active |= Q(pk__in=Repayment.objects.filter(sheet__client_uuid=sheet_key).values("loan_id"))
     loans = (
         Loan.objects.visible_to(user)
-        .filter(status=LoanStatus.ACTIVE, beneficiary__in=members, disbursed_on__lte=on)
+        .filter(active, beneficiary__in=members, disbursed_on__lte=on)
         .select_related("beneficiary", "product")
         .prefetch_related(Prefetch("instalments", queryset=Instalment.objects.order_by("number")))
         .order_by("beneficiary__full_name", "disbursed_on", "pk")
@@ -212,6 +219,14 @@ def collection_rows(group: Group, on: dt.date, *, user) -> list[SheetRow]:
     return rows
 
 
+def _sheet_key(data) -> uuid.UUID | None:
+    """The key a posted sheet was made with, if it is one."""
+    try:
+        return uuid.UUID(data["client_uuid"]) if data is not None else None
+    except (KeyError, ValueError):
+        return None
+
+
 def collection_sheet(request, group_pk):
     """The monthly meeting's screen: each member's amount due prefilled; what she paid is saved for all at once."""
     group = get_object_or_404(Group.objects.visible_to(request.user).select_related("programme"), pk=group_pk)
@@ -225,16 +240,22 @@ def collection_sheet(request, group_pk):
             on = min(dt.date.fromisoformat(chosen), today)
         except ValueError:
             on = today
-    rows = collection_rows(group, on, user=request.user)
+    rows = collection_rows(group, on, user=request.user, sheet_key=_sheet_key(data))
     form = CollectionSheetForm(data, rows=rows, initial={"paid_on": on})
     if data is not None and form.is_valid():
         payments = [p for p in form.payments() if p[1]]
         try:
             repayments = post_collection_sheet(
-                group=group, paid_on=form.cleaned_data["paid_on"], payments=payments, recorded_by=request.user
+                group=group,
+                paid_on=form.cleaned_data["paid_on"],
+                payments=payments,
+                recorded_by=request.user,
+                client_uuid=form.cleaned_data["client_uuid"],
             )
         except ValidationError as exc:
-            for loan_id, errors in exc.message_dict.items():
+            # Each row's reasons by loan id, or one for the whole sheet (its key sent with other values).
+            by_loan = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+            for loan_id, errors in by_loan.items():
                 field = f"amount_{loan_id}"
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)

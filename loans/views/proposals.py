@@ -123,9 +123,11 @@ def proposal_detail(request, pk):
             "requested": sum(line.amount_requested for line in lines),
             "approved": sum(line.amount_approved or 0 for line in lines),
             "may_submit": proposal.status == ProposalStatus.DRAFT,
-            "may_decide": proposal.status == ProposalStatus.SUBMITTED and can_decide_proposal(request.user, proposal),
+            "may_decide": proposal.status == ProposalStatus.SUBMITTED
+            and request.user.pk != proposal.created_by_id
+            and can_decide_proposal(request.user, proposal),
             "maker_cannot_decide": proposal.status == ProposalStatus.SUBMITTED
-            and proposal.submitted_by_id == request.user.pk,
+            and request.user.pk in (proposal.created_by_id, proposal.submitted_by_id),
             "may_disburse": proposal.status == ProposalStatus.APPROVED
             and can_disburse_proposal(request.user, proposal),
         },
@@ -147,7 +149,8 @@ def proposal_submit(request, pk):
 
 def proposal_decide(request, pk):
     proposal = _visible_proposal(request, pk)
-    require(can_decide_proposal(request.user, proposal))
+    # Maker-checker: whoever wrote or submitted it never decides it (the service and the database refuse it too).
+    require(request.user.pk != proposal.created_by_id and can_decide_proposal(request.user, proposal))
     if proposal.status != ProposalStatus.SUBMITTED:
         messages.error(request, _("Only a submitted proposal can be decided."))
         return redirect("loans:proposal_detail", proposal.pk)
@@ -179,7 +182,12 @@ def proposal_disburse(request, pk):
     form = DisburseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            loans = disburse_proposal(proposal=proposal, on=form.cleaned_data["disbursed_on"], by=request.user)
+            loans = disburse_proposal(
+                proposal=proposal,
+                on=form.cleaned_data["disbursed_on"],
+                by=request.user,
+                client_uuid=form.cleaned_data["client_uuid"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

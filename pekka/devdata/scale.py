@@ -21,7 +21,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from operator import attrgetter
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -191,8 +190,13 @@ def _converter(field):
     if isinstance(field, models.JSONField):
         return json.dumps
     if isinstance(field, models.UUIDField):
-        return attrgetter("hex")
+        return _uuid_hex
     return None
+
+
+def _uuid_hex(value) -> str | None:
+    """A UUID as hex; None stays None (a repayment not typed on its own form keeps no form key)."""
+    return value.hex if value is not None else None
 
 
 def write(model, objects: list) -> list:

@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 
 import pytest
 from django.test import RequestFactory
@@ -135,7 +136,7 @@ def test_the_statement_prints_the_balance(login, facilitator, loan, manager):
 def test_a_facilitator_records_a_repayment(login, facilitator, loan):
     response = login(facilitator).post(
         reverse("loans:repayment_create", args=[loan.pk]),
-        {"amount": "110.000", "paid_on": "2026-02-05", "receipt_no": "K-17"},
+        {"amount": "110.000", "paid_on": "2026-02-05", "receipt_no": "K-17", "client_uuid": uuid.uuid4()},
     )
     assert response.status_code == 302 and response.url == reverse("loans:detail", args=[loan.pk])
     repayment = Repayment.objects.get()
@@ -144,7 +145,8 @@ def test_a_facilitator_records_a_repayment(login, facilitator, loan):
 
 def test_a_repayment_beyond_the_balance_is_explained(login, facilitator, loan):
     response = login(facilitator).post(
-        reverse("loans:repayment_create", args=[loan.pk]), {"amount": "2.000.000", "paid_on": "2026-02-05"}
+        reverse("loans:repayment_create", args=[loan.pk]),
+        {"amount": "2.000.000", "paid_on": "2026-02-05", "client_uuid": uuid.uuid4()},
     )
     assert response.status_code == 200
     assert "lebih dari sisa" in response.content.decode() or "more than the balance" in response.content.decode()
@@ -233,9 +235,14 @@ def test_the_checker_decides_and_a_manager_disburses(login, admin, manager, faci
     assert (submitted.status, submitted.decided_by) == ("approved", admin)
     today = timezone.localdate().isoformat()
     assert (
-        login(facilitator).post(reverse("loans:proposal_disburse", args=[submitted.pk]), {"disbursed_on": today})
+        login(facilitator).post(
+            reverse("loans:proposal_disburse", args=[submitted.pk]),
+            {"disbursed_on": today, "client_uuid": uuid.uuid4()},
+        )
     ).status_code == 403
-    response = login(manager).post(reverse("loans:proposal_disburse", args=[submitted.pk]), {"disbursed_on": today})
+    response = login(manager).post(
+        reverse("loans:proposal_disburse", args=[submitted.pk]), {"disbursed_on": today, "client_uuid": uuid.uuid4()}
+    )
     assert response.status_code == 302
     assert Loan.objects.get().principal == 1_250_000
 
@@ -265,7 +272,13 @@ def test_a_facilitator_saves_the_collection_sheet(login, facilitator, group, gro
     siti, ros = group_loans
     response = login(facilitator).post(
         reverse("loans:collection_sheet", args=[group.pk]),
-        {"paid_on": "2026-02-05", f"amount_{siti.pk}": "110.000", f"receipt_{siti.pk}": "A1", f"amount_{ros.pk}": ""},
+        {
+            "paid_on": "2026-02-05",
+            f"amount_{siti.pk}": "110.000",
+            f"receipt_{siti.pk}": "A1",
+            f"amount_{ros.pk}": "",
+            "client_uuid": uuid.uuid4(),
+        },
     )
     assert response.status_code == 302
     assert [(r.loan, r.amount, r.recorded_by) for r in Repayment.objects.all()] == [(siti, 110_000, facilitator)]
@@ -275,7 +288,12 @@ def test_a_collection_sheet_with_a_bad_row_saves_nothing(login, facilitator, gro
     siti, ros = group_loans
     response = login(facilitator).post(
         reverse("loans:collection_sheet", args=[group.pk]),
-        {"paid_on": "2026-02-05", f"amount_{siti.pk}": "110.000", f"amount_{ros.pk}": "9.000.000"},
+        {
+            "paid_on": "2026-02-05",
+            f"amount_{siti.pk}": "110.000",
+            f"amount_{ros.pk}": "9.000.000",
+            "client_uuid": uuid.uuid4(),
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].errors[f"amount_{ros.pk}"]
