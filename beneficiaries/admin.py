@@ -1,5 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils.translation import gettext_lazy as _
+
+from pekka.history_admin import ReadOnlyHistoryAdmin
 
 from .models import (
     Beneficiary,
@@ -10,11 +12,47 @@ from .models import (
     Household,
     HouseholdMember,
     IdentifierAccess,
+    IdentifierConflict,
     ImportBatch,
     NotDuplicate,
     OnlinePresence,
     Permit,
 )
+from .nik import mask_identifier
+from .services import log_identifier_access
+
+
+class LoggedIdentifiersAdmin(ReadOnlyHistoryAdmin):
+    """A change page (or a historical version's page) shows full NIK/KK numbers in its inputs: each showing is
+    logged in the identifier access log, as on her page. Lists show the numbers masked."""
+
+    def identifiers_of(self, obj) -> tuple[object, bool]:
+        """(the beneficiary the log row names, whether ``obj`` holds a NIK or KK at all)."""
+        raise NotImplementedError
+
+    def _log_view(self, request, object_id, detail):
+        obj = self.get_object(request, object_id)
+        if obj is not None and request.method == "GET":
+            beneficiary, holds = self.identifiers_of(obj)
+            if holds:
+                log_identifier_access(
+                    user=request.user,
+                    action=IdentifierAccess.Action.VIEW,
+                    beneficiary=beneficiary,
+                    detail=f"admin {detail} {self.model._meta.model_name} #{obj.pk}",
+                )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            self._log_view(request, object_id, "change page")
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if response.status_code == 200:
+            self._log_view(request, object_id, f"history version #{version_id}")
+        return response
 
 
 class HouseholdMemberInline(admin.TabularInline):
@@ -23,12 +61,15 @@ class HouseholdMemberInline(admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(SimpleHistoryAdmin):
+class HouseholdAdmin(LoggedIdentifiersAdmin):
     list_display = ["__str__", "village", "rt", "rw", "address"]
     search_fields = ["kk_number", "address", "village__name"]
     autocomplete_fields = ["village"]
     inlines = [HouseholdMemberInline]
     list_select_related = ["village"]
+
+    def identifiers_of(self, obj):
+        return obj.beneficiaries.order_by("pk").first(), bool(obj.kk_number)
 
 
 class EnrolmentInline(admin.TabularInline):
@@ -37,13 +78,20 @@ class EnrolmentInline(admin.TabularInline):
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(SimpleHistoryAdmin):
-    list_display = ["full_name", "nik", "category", "facilitator", "phone", "created_at"]
+class BeneficiaryAdmin(LoggedIdentifiersAdmin):
+    list_display = ["full_name", "masked_nik", "category", "facilitator", "phone", "created_at"]
     list_filter = ["category", "marital_status", "enrolments__programme", "enrolments__status"]
     search_fields = ["full_name", "nik", "phone", "household__kk_number"]
     autocomplete_fields = ["household", "facilitator", "consent_recorded_by"]
-    list_select_related = ["facilitator"]
+    list_select_related = ["facilitator", "household"]
     inlines = [EnrolmentInline]
+
+    @admin.display(description=_("NIK"), ordering="nik")
+    def masked_nik(self, obj):
+        return mask_identifier(obj.nik)
+
+    def identifiers_of(self, obj):
+        return obj, bool(obj.nik or (obj.household and obj.household.kk_number))
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -62,7 +110,7 @@ class OnlinePresenceInline(admin.TabularInline):
 
 
 @admin.register(Business)
-class BusinessAdmin(SimpleHistoryAdmin):
+class BusinessAdmin(ReadOnlyHistoryAdmin):
     list_display = ["__str__", "beneficiary", "business_type", "status", "started_on"]
     list_filter = ["business_type", "status"]
     search_fields = ["name", "beneficiary__full_name"]
@@ -79,7 +127,7 @@ class BusinessTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(SimpleHistoryAdmin):
+class EnrolmentAdmin(ReadOnlyHistoryAdmin):
     list_display = ["beneficiary", "programme", "status", "enrolled_on", "status_changed_on"]
     list_filter = ["programme", "status"]
     search_fields = ["beneficiary__full_name", "beneficiary__nik"]
@@ -92,6 +140,24 @@ class IdentifierAccessAdmin(admin.ModelAdmin):
     list_display = ["at", "user", "action", "beneficiary", "row_count", "detail"]
     list_filter = ["action", "user"]
     list_select_related = ["user", "beneficiary"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IdentifierConflict)
+class IdentifierConflictAdmin(admin.ModelAdmin):
+    """Conflicts are raised by refused registrations and resolved on their own page; the admin only lists them."""
+
+    list_display = ["raised_at", "kind", "full_name", "programme", "raised_by", "resolved_at"]
+    list_filter = ["kind", "programme"]
+    list_select_related = ["programme", "raised_by"]
 
     def has_add_permission(self, request):
         return False

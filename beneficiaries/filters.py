@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from pekka.filtering import apply_filters
+from pekka.permissions import can_see_identifiers
 from pekka.programmes.models import Programme
 from pekka.regions.models import Region
 from pekka.regions.widgets import RegionSelect
@@ -59,7 +60,8 @@ class BeneficiaryFilter(django_filters.FilterSet):
             del self.filters["facilitator"]  # her list is her caseload already
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        # Part of a NIK or KK finds someone only for the roles that may see full numbers.
+        return queryset.search(value, partial_identifiers=can_see_identifiers(self.request.user))
 
     def filter_enrolment(self, queryset, name, value):
         # Programme and status apply to the same enrolment: "active in PEKKA Bukittinggi".

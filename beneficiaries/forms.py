@@ -23,10 +23,25 @@ from .models import (
     EnrolmentStatus,
     Household,
     HouseholdMember,
+    IdentifierConflict,
     OnlinePresence,
     Permit,
 )
-from .nik import check_nik, clean_nik
+from .nik import check_nik, clean_nik, mask_identifier
+from .services import OutOfScopeConflict, household_within_scope
+
+
+def kept_identifier(data, name: str, typed: str, stored: str, *, message) -> str:
+    """An identifier field of an edit form, which shows the stored number masked: the masked value sent back (or
+    the field left out) keeps ``stored``; anything else with a ``*`` in it is refused with ``message``, since a
+    new number is typed whole."""
+    if name not in data:
+        return stored
+    if "*" in typed:
+        if stored and typed == clean_nik(mask_identifier(stored)):
+            return stored
+        raise forms.ValidationError(message)
+    return typed
 
 
 def tidy_name(value: str) -> str:
@@ -102,14 +117,18 @@ class BeneficiaryForm(NoFormTagMixin, forms.ModelForm):
                 .distinct()
             )
         self.fields["consent_date"].help_text = _("The day she agreed to her data being recorded.")
+        if self.instance.nik:
+            # Nobody gets the full number back in the form: who may see it reveals it on her page (logged).
+            self.initial["nik"] = mask_identifier(self.instance.nik)
         self.nik_warnings: list[str] = []
+        self.conflict: OutOfScopeConflict | None = None
         if not (self.data and self._nik_needs_confirmation()):
             del self.fields["confirm_nik"]
 
     def _nik_needs_confirmation(self) -> bool:
         """Shows the confirmation box only when the submitted NIK disagrees with the birth date or sex."""
         nik = clean_nik(self.data.get(self.add_prefix("nik"), ""))
-        if not nik:
+        if not nik or "*" in nik or (self.instance.pk and nik == self.instance.nik):
             return False
         birth_date = self.fields["birth_date"].widget.value_from_datadict(self.data, self.files, "birth_date")
         try:
@@ -123,7 +142,13 @@ class BeneficiaryForm(NoFormTagMixin, forms.ModelForm):
         return tidy_name(self.cleaned_data["full_name"])
 
     def clean_nik(self):
-        return clean_nik(self.cleaned_data.get("nik", ""))
+        return kept_identifier(
+            self.data,
+            self.add_prefix("nik"),
+            clean_nik(self.cleaned_data.get("nik", "")),
+            self.instance.nik,
+            message=_("Type the whole NIK (16 digits), or leave the masked number as it is."),
+        )
 
     def clean_phone(self):
         phone = self.cleaned_data.get("phone", "").strip()
@@ -143,7 +168,8 @@ class BeneficiaryForm(NoFormTagMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         nik = cleaned.get("nik")
-        if nik:
+        # A number left as it was is not checked again: its messages would quote digits the form did not show.
+        if nik and not (self.instance.pk and nik == self.instance.nik):
             result = check_nik(nik, birth_date=cleaned.get("birth_date"), sex=cleaned.get("sex"))
             for error in result.errors:
                 self.add_error("nik", error)
@@ -159,8 +185,12 @@ class BeneficiaryForm(NoFormTagMixin, forms.ModelForm):
             elif result.ok:
                 self.instance.nik_warnings_confirmed = False
             clash = Beneficiary.objects.filter(nik=nik).exclude(pk=self.instance.pk).first()
-            if clash is not None:
+            if clash is not None and Beneficiary.objects.visible_to(self.user).filter(pk=clash.pk).exists():
                 self.add_error("nik", _("This NIK is already registered (record #%(pk)s).") % {"pk": clash.pk})
+            elif clash is not None:
+                # Someone she may not see: say whom to ask, name nobody.
+                self.conflict = OutOfScopeConflict(kind=IdentifierConflict.Kind.NIK, existing=clash)
+                self.add_error("nik", self.conflict)
         return cleaned
 
 
@@ -177,12 +207,30 @@ class HouseholdForm(NoFormTagMixin, forms.ModelForm):
         model = Household
         fields = ["kk_number", "village", "rt", "rw", "address"]
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.conflict: OutOfScopeConflict | None = None
+        if self.instance.kk_number:
+            self.initial["kk_number"] = mask_identifier(self.instance.kk_number)
+
     def clean_kk_number(self):
-        kk = clean_nik(self.cleaned_data.get("kk_number", ""))
+        kk = kept_identifier(
+            self.data,
+            self.add_prefix("kk_number"),
+            clean_nik(self.cleaned_data.get("kk_number", "")),
+            self.instance.kk_number,
+            message=_("Type the whole family card (KK) number (16 digits), or leave the masked number as it is."),
+        )
         if kk and not re.fullmatch(r"\d{16}", kk):
             raise forms.ValidationError(_("A family card (KK) number has exactly 16 digits."))
-        if kk and self.instance.pk and Household.objects.filter(kk_number=kk).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(_("This KK number belongs to another household already on file."))
+        if kk and self.instance.pk and kk != self.instance.kk_number:
+            other = Household.objects.filter(kk_number=kk).exclude(pk=self.instance.pk).first()
+            if other is not None and household_within_scope(other, self.user):
+                raise forms.ValidationError(_("This KK number belongs to another household already on file."))
+            if other is not None:
+                self.conflict = OutOfScopeConflict(kind=IdentifierConflict.Kind.KK, existing=other)
+                raise self.conflict
         return kk
 
     def _clean_rt_rw(self, name):

@@ -11,9 +11,11 @@ from pekka.programmes.models import Programme
 from pekka.regions.models import Region
 
 from .models import Beneficiary, Business, BusinessType, Enrolment, Household, HouseholdMember, OnlinePresence, Permit
+from .nik import mask_identifier
 
 PER_SOURCE = 200
 HIDDEN_FIELDS = {"id", "created_at", "updated_at", "search_text", "household", "beneficiary", "business"}
+IDENTIFIER_FIELDS = {"nik", "kk_number"}
 
 
 @dataclass
@@ -33,8 +35,10 @@ class ChangeEntry:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-def change_log(beneficiary: Beneficiary, *, limit: int = 50) -> list[ChangeEntry]:
-    """Her history across the registry, newest first; one query per kind of record, whatever the length."""
+def change_log(beneficiary: Beneficiary, *, limit: int = 50, show_identifiers: bool = False) -> list[ChangeEntry]:
+    """Her history across the registry, newest first; one query per kind of record, whatever the length.
+
+    NIK and KK numbers are masked, old and new, unless ``show_identifiers`` (a logged reveal)."""
     business_ids = list(beneficiary.businesses.values_list("pk", flat=True))
     sources = [
         (Beneficiary.history.filter(id=beneficiary.pk), lambda r: _("Profile")),
@@ -66,7 +70,9 @@ def change_log(beneficiary: Beneficiary, *, limit: int = 50) -> list[ChangeEntry
                     subject=subject(record),
                     action=record.history_type,
                     reason=record.history_change_reason or "",
-                    changes=_diff(before, record, labels) if before is not None and record.history_type == "~" else [],
+                    changes=_diff(before, record, labels, show_identifiers=show_identifiers)
+                    if before is not None and record.history_type == "~"
+                    else [],
                 )
             )
             previous[record.id] = record
@@ -123,11 +129,13 @@ def _display(f, value, labels: _ForeignKeyLabels) -> str:
     return str(value)
 
 
-def _diff(before, after, labels: _ForeignKeyLabels) -> list[FieldChange]:
+def _diff(before, after, labels: _ForeignKeyLabels, *, show_identifiers: bool) -> list[FieldChange]:
     changes = []
     for f in _tracked_fields(type(after)):
         old, new = getattr(before, f.attname), getattr(after, f.attname)
         if old != new:
+            if f.name in IDENTIFIER_FIELDS and not show_identifiers:
+                old, new = mask_identifier(old or ""), mask_identifier(new or "")
             changes.append(
                 FieldChange(label=str(f.verbose_name), old=_display(f, old, labels), new=_display(f, new, labels))
             )

@@ -14,6 +14,8 @@ from simple_history.models import HistoricalRecords
 from pekka.permissions import is_admin, programme_ids_visible_to
 from pekka.text import normalize_search
 
+from .nik import clean_nik, mask_identifier
+
 
 def registry_history(*unindexed: str, **options) -> HistoricalRecords:
     """The history of a registry table, lean enough for an import of 100,000 rows (issue 4): the historical copies
@@ -119,7 +121,8 @@ class Household(models.Model):
         ]
 
     def __str__(self):
-        return f"KK {self.kk_number}" if self.kk_number else f"{_('Household')} #{self.pk}"
+        # Masked: this is what admin pickers, history lists and messages show.
+        return f"KK {mask_identifier(self.kk_number)}" if self.kk_number else f"{_('Household')} #{self.pk}"
 
     @property
     def rt_rw(self) -> str:
@@ -177,10 +180,22 @@ class BeneficiaryQuerySet(models.QuerySet):
             return Beneficiary.objects.filter(facilitator=user).values("pk")
         return Enrolment.objects.filter(programme__in=programme_ids_visible_to(user)).values("beneficiary_id")
 
-    def search(self, query: str):
-        """Every word of ``query`` must appear in the name, NIK, KK or phone (case- and accent-insensitive)."""
+    def search(self, query: str, *, partial_identifiers: bool = False):
+        """Every word of ``query`` must appear in the name, NIK, KK or phone (case- and accent-insensitive).
+
+        A NIK or KK matches whole only (typed with or without separators), so that a guessed prefix confirms
+        nothing, unless ``partial_identifiers`` (for the roles that may see full numbers): then any part of it does.
+        A word of digits otherwise matches part of the phone number.
+        """
+        compact = clean_nik(query.strip())
+        if len(compact) == 16 and compact.isdigit():
+            return self.filter(Q(nik=compact) | Q(household__kk_number=compact))
         for word in normalize_search(query).split():
-            self = self.filter(search_text__contains=word)
+            if partial_identifiers or not word.isdigit():
+                # A word with letters cannot fall inside the digits of a NIK or KK in search_text.
+                self = self.filter(search_text__contains=word)
+            else:
+                self = self.filter(Q(nik=word) | Q(household__kk_number=word) | Q(phone__contains=word))
         return self
 
 
@@ -455,8 +470,19 @@ class OnlinePresence(models.Model):
         return self.get_channel_display()
 
 
+class IdentifierAccessQuerySet(models.QuerySet):
+    def delete(self):
+        """The access log is kept whole: rows are never deleted, one by one or in bulk."""
+        raise IdentifierAccessLocked(_("The identifier access log cannot be changed or deleted."))
+
+
+class IdentifierAccessLocked(Exception):
+    """An attempt to change or delete a row of the identifier access log."""
+
+
 class IdentifierAccess(models.Model):
-    """Someone saw or exported full NIK/KK numbers: kept for the privacy audit."""
+    """Someone saw or exported full NIK/KK numbers: kept for the privacy audit, and never changed or deleted
+    (``save`` only adds, ``delete`` refuses; the admin shows it read-only)."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("Viewed")
@@ -471,6 +497,8 @@ class IdentifierAccess(models.Model):
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
+    objects = IdentifierAccessQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("identifier access")
         verbose_name_plural = _("identifier access log")
@@ -478,6 +506,97 @@ class IdentifierAccess(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.get_action_display()} {self.at:%d/%m/%Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise IdentifierAccessLocked(_("The identifier access log cannot be changed or deleted."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise IdentifierAccessLocked(_("The identifier access log cannot be changed or deleted."))
+
+
+class IdentifierConflictQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Admins see every conflict; managers and coordinators those raised in their programmes; a facilitator
+        the ones she raised."""
+        if is_admin(user):
+            return self
+        if user.is_facilitator:
+            return self.filter(raised_by=user)
+        return self.filter(programme__in=programme_ids_visible_to(user))
+
+    def open(self):
+        return self.filter(resolved_at__isnull=True)
+
+
+class IdentifierConflict(models.Model):
+    """A registration refused because its NIK or KK is already on file for someone outside the registrant's scope
+    (another caseload or programme): she is told whom to ask, and a coordinator resolves it here."""
+
+    class Kind(models.TextChoices):
+        NIK = "nik", _("NIK already registered")
+        KK = "kk", _("Family card (KK) of a household outside her scope")
+
+    kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices)
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The programme she was being registered in."),
+    )
+    full_name = models.CharField(_("name entered"), max_length=150)
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        verbose_name=_("record being edited"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    existing_beneficiary = models.ForeignKey(
+        Beneficiary,
+        verbose_name=_("record holding the NIK"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    existing_household = models.ForeignKey(
+        Household,
+        verbose_name=_("household holding the KK"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolution = models.CharField(_("how it was resolved"), max_length=300, blank=True)
+
+    objects = IdentifierConflictQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("identifier conflict")
+        verbose_name_plural = _("identifier conflicts")
+        ordering = ["-raised_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.full_name}"
 
 
 class NotDuplicate(models.Model):

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from pekka.permissions import is_admin
+
 from .models import (
     Beneficiary,
     Business,
@@ -17,7 +19,36 @@ from .models import (
     EnrolmentStatus,
     Household,
     IdentifierAccess,
+    IdentifierConflict,
 )
+
+
+class OutOfScopeConflict(ValidationError):
+    """A NIK or KK already on file for someone outside the user's scope: the message says whom to ask and names
+    nobody; ``existing`` is the record holding it, for the conflict a coordinator resolves."""
+
+    def __init__(self, *, kind: str, existing):
+        self.kind, self.existing = kind, existing
+        if kind == IdentifierConflict.Kind.NIK:
+            message = _(
+                "This number is already registered in another programme or caseload. "
+                "Ask a coordinator or an admin to resolve it."
+            )
+        else:
+            message = _(
+                "This family card (KK) belongs to a household in another programme or caseload, so she cannot be "
+                "added to it from here. A coordinator or an admin must link her to it."
+            )
+        super().__init__(message)
+
+
+def household_within_scope(household: Household, user) -> bool:
+    """Whether ``user`` may join someone to ``household``: every woman registered in it is one she may see anyway
+    (a household nobody is registered in belongs to no scope: only an admin)."""
+    if is_admin(user):
+        return True
+    women = Beneficiary.objects.filter(household=household)
+    return women.exists() and not women.exclude(pk__in=Beneficiary.objects.visible_to(user).values("pk")).exists()
 
 
 @transaction.atomic
@@ -25,11 +56,17 @@ def save_registration(*, beneficiary_form, household_form, member_formset, progr
     """Saves a beneficiary with her household and its members in one go; enrols her in ``programme`` if given.
 
     The forms must be valid. A new beneficiary registered by a facilitator joins that facilitator's caseload.
+    A KK already on file joins her to that household only when its women are all within ``by``'s scope;
+    otherwise nothing is saved and ``OutOfScopeConflict`` says a coordinator must link her.
     """
     household = household_form.save(commit=False)
     if household.pk is None and household.kk_number:
         # A family card already on file: she joins that household instead of creating a second one.
-        household = Household.objects.filter(kk_number=household.kk_number).first() or household
+        existing = Household.objects.filter(kk_number=household.kk_number).first()
+        if existing is not None:
+            if not household_within_scope(existing, by):
+                raise OutOfScopeConflict(kind=IdentifierConflict.Kind.KK, existing=existing)
+            household = existing
     household.save()
     member_formset.instance = household
     member_formset.save()
@@ -160,3 +197,48 @@ def log_identifier_access(*, user, action: str, beneficiary=None, row_count: int
     IdentifierAccess.objects.create(
         user=user, action=action, beneficiary=beneficiary, row_count=row_count, detail=detail[:300]
     )
+
+
+def record_identifier_conflict(
+    *, conflict: OutOfScopeConflict, full_name: str, programme=None, beneficiary=None, by
+) -> IdentifierConflict:
+    """Keeps a refused registration for a coordinator (or an admin) to resolve: who tried, for which programme,
+    and which record holds the number. One open row per (who, record, existing record): a retry adds nothing."""
+    existing = {
+        "existing_beneficiary" if conflict.kind == IdentifierConflict.Kind.NIK else "existing_household": (
+            conflict.existing
+        )
+    }
+    programme_id = getattr(programme, "pk", None)
+    if programme_id is None and beneficiary is not None:
+        # An edit: the conflict goes to the coordinators of the programme she was first enrolled in.
+        programme_id = beneficiary.enrolments.order_by("enrolled_on", "pk").values_list("programme", flat=True).first()
+    found = (
+        IdentifierConflict.objects.open()
+        .filter(kind=conflict.kind, raised_by=by, beneficiary=beneficiary, **existing)
+        .first()
+    )
+    if found is not None:
+        return found
+    return IdentifierConflict.objects.create(
+        kind=conflict.kind,
+        full_name=full_name[:150],
+        programme_id=programme_id,
+        beneficiary=beneficiary,
+        raised_by=by,
+        **existing,
+    )
+
+
+@transaction.atomic
+def resolve_identifier_conflict(*, conflict: IdentifierConflict, resolution: str, by) -> IdentifierConflict:
+    """Closes a conflict with what was done about it (enrolled her record in this programme, linked the household,
+    a different person with a mistyped number, …); the note is required and a closed conflict stays closed."""
+    conflict = IdentifierConflict.objects.select_for_update().get(pk=conflict.pk)
+    if conflict.resolved_at is not None:
+        raise ValidationError(_("This conflict has already been resolved."))
+    if not resolution.strip():
+        raise ValidationError(_("Say how it was resolved."))
+    conflict.resolution, conflict.resolved_by, conflict.resolved_at = resolution.strip()[:300], by, timezone.now()
+    conflict.save(update_fields=["resolution", "resolved_by", "resolved_at"])
+    return conflict

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import duplicates, export, imports, registry
+from .views import conflicts, duplicates, export, imports, registry
 
 app_name = "beneficiaries"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("duplikat/<int:first>/<int:second>/", duplicates.duplicate_compare, name="duplicate_compare"),
     path("duplikat/<int:first>/<int:second>/gabung/", duplicates.duplicate_merge, name="duplicate_merge"),
     path("duplikat/<int:first>/<int:second>/bukan/", duplicates.duplicate_dismiss, name="duplicate_dismiss"),
+    path("konflik/", conflicts.conflict_list, name="conflicts"),
+    path("konflik/<int:pk>/", conflicts.conflict_detail, name="conflict_detail"),
     path("impor/", imports.import_list, name="import_list"),
     path("impor/baru/", imports.import_create, name="import_create"),
     path("impor/templat.<str:fmt>", imports.import_template, name="import_template"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.models import Beneficiary
 from groups.models import Group
 from pekka.filtering import apply_filters
+from pekka.permissions import can_see_identifiers
 from pekka.programmes.models import Programme
 from pekka.widgets import RemoteSelect
 
@@ -56,7 +57,8 @@ class LoanFilter(django_filters.FilterSet):
             del self.filters["facilitator"]
 
     def filter_search(self, queryset, name, value):
-        return queryset.filter(beneficiary__in=Beneficiary.objects.search(value))
+        searched = Beneficiary.objects.search(value, partial_identifiers=can_see_identifiers(self.request.user))
+        return queryset.filter(beneficiary__in=searched)
 
     def filter_bucket(self, queryset, name, value):
         return filter_bucket(queryset, value, timezone.localdate())

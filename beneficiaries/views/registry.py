@@ -41,12 +41,14 @@ from ..history import change_log
 from ..models import Beneficiary, Business, BusinessStatusChange, Enrolment, IdentifierAccess
 from ..nik import mask_identifier
 from ..services import (
+    OutOfScopeConflict,
     add_business,
     assign_facilitator,
     change_business_status,
     change_enrolment_status,
     enrol,
     log_identifier_access,
+    record_identifier_conflict,
     save_registration,
 )
 
@@ -82,7 +84,7 @@ def _registration_forms(request, *, beneficiary=None):
     household = beneficiary.household if beneficiary else None
     return (
         BeneficiaryForm(data, instance=beneficiary, user=request.user, prefix="b"),
-        HouseholdForm(data, instance=household, prefix="h"),
+        HouseholdForm(data, instance=household, user=request.user, prefix="h"),
         MemberFormSet(data, instance=household, prefix="m"),
     )
 
@@ -100,11 +102,34 @@ def _render_registration(request, beneficiary_form, household_form, member_forms
     )
 
 
+def _all_valid(request, *forms) -> bool:
+    """Validates every form (not just up to the first invalid one), so each form's conflict is known."""
+    if request.method != "POST":
+        return False
+    results = [f.is_valid() for f in forms]
+    return all(results)
+
+
+def _record_conflicts(request, beneficiary_form, household_form, *, conflict=None, beneficiary=None):
+    """Queues each NIK or KK found outside the user's scope for a coordinator (the page says whom to ask)."""
+    data = beneficiary_form.cleaned_data if hasattr(beneficiary_form, "cleaned_data") else {}
+    for found in (beneficiary_form.conflict, household_form.conflict, conflict):
+        if found is not None:
+            record_identifier_conflict(
+                conflict=found,
+                full_name=data.get("full_name") or request.POST.get(beneficiary_form.add_prefix("full_name"), ""),
+                programme=data.get("programme"),
+                beneficiary=beneficiary,
+                by=request.user,
+            )
+
+
 def beneficiary_create(request):
     require(can_register_beneficiaries(request.user))
     beneficiary_form, household_form, member_formset = _registration_forms(request)
     duplicates = []
-    if request.method == "POST" and all(f.is_valid() for f in (beneficiary_form, household_form, member_formset)):
+    conflict = None
+    if _all_valid(request, beneficiary_form, household_form, member_formset):
         duplicates = find_possible_duplicates(
             nik=beneficiary_form.cleaned_data.get("nik", ""),
             kk_number=household_form.cleaned_data.get("kk_number", ""),
@@ -114,15 +139,22 @@ def beneficiary_create(request):
             queryset=Beneficiary.objects.visible_to(request.user),
         )
         if not duplicates or request.POST.get("confirm_new"):
-            beneficiary = save_registration(
-                beneficiary_form=beneficiary_form,
-                household_form=household_form,
-                member_formset=member_formset,
-                programme=beneficiary_form.cleaned_data["programme"],
-                by=request.user,
-            )
-            messages.success(request, _("%(name)s has been registered.") % {"name": beneficiary.full_name})
-            return redirect("beneficiaries:detail", beneficiary.pk)
+            try:
+                beneficiary = save_registration(
+                    beneficiary_form=beneficiary_form,
+                    household_form=household_form,
+                    member_formset=member_formset,
+                    programme=beneficiary_form.cleaned_data["programme"],
+                    by=request.user,
+                )
+            except OutOfScopeConflict as exc:
+                conflict = exc
+                household_form.add_error("kk_number", exc)
+            else:
+                messages.success(request, _("%(name)s has been registered.") % {"name": beneficiary.full_name})
+                return redirect("beneficiaries:detail", beneficiary.pk)
+    if request.method == "POST":
+        _record_conflicts(request, beneficiary_form, household_form, conflict=conflict)
     return _render_registration(request, beneficiary_form, household_form, member_formset, duplicates=duplicates)
 
 
@@ -130,15 +162,23 @@ def beneficiary_edit(request, pk):
     beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user).select_related("household"), pk=pk)
     require(can_edit_beneficiary(request.user, beneficiary))
     beneficiary_form, household_form, member_formset = _registration_forms(request, beneficiary=beneficiary)
-    if request.method == "POST" and all(f.is_valid() for f in (beneficiary_form, household_form, member_formset)):
-        save_registration(
-            beneficiary_form=beneficiary_form,
-            household_form=household_form,
-            member_formset=member_formset,
-            by=request.user,
-        )
-        messages.success(request, _("Changes to %(name)s saved.") % {"name": beneficiary.full_name})
-        return redirect("beneficiaries:detail", beneficiary.pk)
+    conflict = None
+    if _all_valid(request, beneficiary_form, household_form, member_formset):
+        try:
+            save_registration(
+                beneficiary_form=beneficiary_form,
+                household_form=household_form,
+                member_formset=member_formset,
+                by=request.user,
+            )
+        except OutOfScopeConflict as exc:
+            conflict = exc
+            household_form.add_error("kk_number", exc)
+        else:
+            messages.success(request, _("Changes to %(name)s saved.") % {"name": beneficiary.full_name})
+            return redirect("beneficiaries:detail", beneficiary.pk)
+    if request.method == "POST":
+        _record_conflicts(request, beneficiary_form, household_form, conflict=conflict, beneficiary=beneficiary)
     return _render_registration(request, beneficiary_form, household_form, member_formset, beneficiary=beneficiary)
 
 
@@ -199,7 +239,7 @@ def beneficiary_detail(request, pk, *, show_identifiers=False):
             }
             if may_edit
             else {},
-            "history": change_log(beneficiary),
+            "history": change_log(beneficiary, show_identifiers=show_identifiers),
             "sections": app_sections(request, beneficiary),
         },
     )
@@ -364,7 +404,7 @@ def beneficiary_search(request):
         request,
         lambda query: (
             Beneficiary.objects.visible_to(request.user)
-            .search(query)
+            .search(query, partial_identifiers=can_see_identifiers(request.user))
             .select_related("household__village")
             .order_by("full_name", "pk")
         ),
