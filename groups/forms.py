@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Beneficiary, BusinessType
+from pekka.money import RupiahField
+from pekka.permissions import can_assign_group_facilitators
 from pekka.programmes.models import Programme
 from pekka.regions.widgets import RegionField
 from pekka.widgets import DateInput
@@ -34,14 +36,29 @@ class GroupForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = Programme.objects.visible_to(user)
         self.fields["business_type"].queryset = BusinessType.objects.filter(is_active=True)
-        self.fields["facilitators"].queryset = (
-            get_user_model()
-            .objects.facilitators()
-            .filter(programme_assignments__programme__in=Programme.objects.visible_to(user))
-            .distinct()
-        )
+        may_assign = can_assign_group_facilitators(user)
+        if not may_assign:
+            # Who accompanies a group decides who sees its members: not a facilitator's choice (she who forms a
+            # group accompanies it, groups.services.save_group).
+            del self.fields["facilitators"]
+        else:
+            # The programme's own facilitators only: the group's programme once it has one, else those of the
+            # programmes she may see (clean() then checks them against the programme chosen).
+            programmes = (
+                Programme.objects.filter(pk=self.instance.programme_id)
+                if self.instance.pk
+                else Programme.objects.visible_to(user)
+            )
+            self.fields["facilitators"].queryset = (
+                get_user_model()
+                .objects.facilitators()
+                .filter(programme_assignments__programme__in=programmes)
+                .distinct()
+                .order_by("first_name", "last_name", "pk")
+            )
         if self.instance.pk:
-            self.fields["facilitators"].initial = list(self.instance.facilitators.values_list("pk", flat=True))
+            if may_assign:
+                self.fields["facilitators"].initial = list(self.instance.facilitators.values_list("pk", flat=True))
             if self.instance.memberships.exists():
                 # Members were chosen from this programme: moving the group would strand them.
                 self.fields["programme"].disabled = True
@@ -51,7 +68,7 @@ class GroupForm(forms.ModelForm):
             Row(Column("programme", css_class="col-md-6"), Column("business_type", css_class="col-md-6")),
             "village",
             Row(Column("formed_on", css_class="col-md-6"), Column("formation", css_class="col-md-6")),
-            "facilitators",
+            *(["facilitators"] if may_assign else []),
             "notes",
             Submit("save", _("Save"), css_class="btn-primary"),
         )
@@ -175,6 +192,7 @@ class AgreementForm(forms.ModelForm):
     class Meta:
         model = Agreement
         fields = ["kind", "subject", "unit", "amount", "agreed_on", "description"]
+        field_classes = {"amount": RupiahField}
         widgets = {"agreed_on": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):

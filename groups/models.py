@@ -112,11 +112,11 @@ class Membership(models.Model):
     """One stretch of a beneficiary's membership in one role. A change of role closes the row and opens another,
     so the rows are the group's history of members and officers."""
 
-    group = models.ForeignKey(Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="memberships")
+    group = models.ForeignKey(Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="memberships")
     beneficiary = models.ForeignKey(
         "beneficiaries.Beneficiary",
         verbose_name=_("member"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="group_memberships",
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
@@ -177,7 +177,7 @@ class Agreement(models.Model):
     """Something the members agreed together, e.g. a shared selling price per product and unit, kept with its
     date. A new agreement on the same thing ends the old one (``ended_on``) instead of overwriting it."""
 
-    group = models.ForeignKey(Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="agreements")
+    group = models.ForeignKey(Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="agreements")
     kind = models.CharField(_("kind"), max_length=12, choices=AgreementKind.choices, default=AgreementKind.PRICE)
     subject = models.CharField(_("product or subject"), max_length=150, help_text=_("e.g. “Emping melinjo”"))
     unit = models.CharField(_("unit"), max_length=40, blank=True, help_text=_("e.g. “kg”, “piece”, “month”"))
@@ -203,7 +203,7 @@ class Meeting(models.Model):
     """A gathering of a group's members with attendance. Decided once for the whole product: facilitator-led
     group sessions (mentoring) are meetings too, linked from their visit, so attendance lives only here."""
 
-    group = models.ForeignKey(Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="meetings")
+    group = models.ForeignKey(Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="meetings")
     held_on = models.DateField(_("date"), default=timezone.localdate)
     place = models.CharField(_("place"), max_length=150, blank=True)
     topic = models.CharField(_("topic"), max_length=200)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary, Enrolment, EnrolmentStatus
+from pekka.permissions import can_assign_group_facilitators, require
 
 from .models import OFFICER_ROLES, Agreement, Group, GroupStatus, Meeting, Membership, Role
 
@@ -26,13 +27,20 @@ def eligible_members(group: Group):
 
 
 @transaction.atomic
-def save_group(*, group: Group, facilitators, by) -> Group:
-    """Saves a group and its facilitators; a facilitator who creates a group accompanies it."""
+def save_group(*, group: Group, facilitators=None, by) -> Group:
+    """Saves a group and, unless ``facilitators`` is None, who accompanies it. Only coordinators, managers and
+    admins choose facilitators (PermissionDenied otherwise); a facilitator who creates a group accompanies it."""
+    if facilitators is not None:
+        require(can_assign_group_facilitators(by))
+    creating = group.pk is None
     group.save()
-    chosen = set(facilitators)
-    if by.is_facilitator:
-        chosen.add(by)
-    group.facilitators.set(chosen)
+    if facilitators is not None:
+        chosen = set(facilitators)
+        if creating and by.is_facilitator:
+            chosen.add(by)
+        group.facilitators.set(chosen)
+    elif creating and by.is_facilitator:
+        group.facilitators.add(by)
     return group
 
 

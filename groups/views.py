@@ -11,7 +11,14 @@ from django.views.decorators.http import require_POST
 
 from beneficiaries.models import Beneficiary, Business
 from pekka.forms import errors_text
-from pekka.permissions import can_change_group_status, can_create_groups, can_edit_group, require
+from pekka.permissions import (
+    can_assign_group_facilitators,
+    can_change_group_status,
+    can_create_groups,
+    can_edit_group,
+    can_see_identifiers,
+    require,
+)
 from pekka.widgets import picker_response
 
 from .filters import filtered_groups
@@ -58,12 +65,19 @@ def group_list(request):
     )
 
 
+def _refuse_facilitators_from(request) -> None:
+    """A facilitator's form has no facilitator picker; a posted list is an attempt to choose them: 403."""
+    if request.method == "POST" and "facilitators" in request.POST:
+        require(can_assign_group_facilitators(request.user))
+
+
 def group_create(request):
     require(can_create_groups(request.user))
+    _refuse_facilitators_from(request)
     form = GroupForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         group = save_group(
-            group=form.save(commit=False), facilitators=form.cleaned_data["facilitators"], by=request.user
+            group=form.save(commit=False), facilitators=form.cleaned_data.get("facilitators"), by=request.user
         )
         messages.success(request, _("Group “%(name)s” created. Now add its members.") % {"name": group.name})
         return redirect("groups:members", group.pk)
@@ -73,9 +87,10 @@ def group_create(request):
 def group_edit(request, pk):
     group = _visible_group(request, pk)
     require(can_edit_group(request.user, group))
+    _refuse_facilitators_from(request)
     form = GroupForm(request.POST or None, instance=group, user=request.user)
     if request.method == "POST" and form.is_valid():
-        save_group(group=form.save(commit=False), facilitators=form.cleaned_data["facilitators"], by=request.user)
+        save_group(group=form.save(commit=False), facilitators=form.cleaned_data.get("facilitators"), by=request.user)
         messages.success(request, _("Group saved."))
         return redirect("groups:detail", group.pk)
     return render(request, "groups/group_form.html", {"form": form, "group": group})
@@ -212,7 +227,7 @@ def member_candidates(request, pk):
     people = (
         (eligible_members(group) & Beneficiary.objects.visible_to(request.user))
         .exclude(pk__in=group.memberships.open().values("beneficiary_id"))
-        .search(query)
+        .search(query, partial_identifiers=can_see_identifiers(request.user))
         .select_related("household__village")
         .order_by("full_name")[:20]
     )

@@ -1,7 +1,16 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from pekka.history_admin import ReadOnlyHistoryAdmin
 
 from .models import FollowUp, MonitoringReport, Training, TrainingAttendance, Visit, VisitPhoto
+
+
+class FieldRecordAdmin(ReadOnlyHistoryAdmin):
+    """Visits, follow-ups and monitoring reports are what happened in the field: corrected (the history keeps
+    the change), never deleted, so the admin offers no delete."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class VisitPhotoInline(admin.TabularInline):
@@ -10,7 +19,7 @@ class VisitPhotoInline(admin.TabularInline):
 
 
 @admin.register(Visit)
-class VisitAdmin(SimpleHistoryAdmin):
+class VisitAdmin(FieldRecordAdmin):
     list_display = ["visited_on", "visit_type", "beneficiary", "group", "author", "programme"]
     list_filter = ["visit_type", "programme"]
     search_fields = ["beneficiary__full_name", "group__name", "client_uuid"]
@@ -21,7 +30,7 @@ class VisitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(SimpleHistoryAdmin):
+class FollowUpAdmin(FieldRecordAdmin):
     list_display = ["description", "due_on", "owner", "beneficiary", "group", "source", "done_on"]
     list_filter = ["source", "done_on"]
     search_fields = ["description", "beneficiary__full_name"]
@@ -30,13 +39,16 @@ class FollowUpAdmin(SimpleHistoryAdmin):
 
 
 class AttendanceInline(admin.TabularInline):
+    """Attendance is taken on the training's page (the service removes a mistaken tick); not deleted here."""
+
     model = TrainingAttendance
     extra = 0
+    can_delete = False
     raw_id_fields = ["beneficiary"]
 
 
 @admin.register(Training)
-class TrainingAdmin(SimpleHistoryAdmin):
+class TrainingAdmin(ReadOnlyHistoryAdmin):
     list_display = ["title", "topic", "programme", "starts_on", "place"]
     list_filter = ["topic", "programme"]
     search_fields = ["title", "place", "trainer"]
@@ -44,7 +56,7 @@ class TrainingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MonitoringReport)
-class MonitoringReportAdmin(SimpleHistoryAdmin):
+class MonitoringReportAdmin(FieldRecordAdmin):
     list_display = ["beneficiary", "business", "year", "quarter", "turnover", "assets", "workers", "flagged"]
     list_filter = ["year", "quarter", "flagged", "programme"]
     search_fields = ["beneficiary__full_name"]

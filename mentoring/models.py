@@ -69,13 +69,13 @@ class Visit(models.Model):
     beneficiary = models.ForeignKey(
         Beneficiary,
         verbose_name=_("beneficiary"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="visits",
         null=True,
         blank=True,
     )
     group = models.ForeignKey(
-        Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="visits", null=True, blank=True
+        Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="visits", null=True, blank=True
     )
     meeting = models.OneToOneField(
         "groups.Meeting",
@@ -243,12 +243,12 @@ class FollowUp(models.Model):
     """A task left by a visit or opened by a monitoring decline: what to do, by when, and who does it."""
 
     visit = models.ForeignKey(
-        Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="follow_ups", null=True, blank=True
+        Visit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="follow_ups", null=True, blank=True
     )
     monitoring_report = models.ForeignKey(
         "MonitoringReport",
         verbose_name=_("monitoring report"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="follow_ups",
         null=True,
         blank=True,
@@ -256,13 +256,13 @@ class FollowUp(models.Model):
     beneficiary = models.ForeignKey(
         Beneficiary,
         verbose_name=_("beneficiary"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="follow_ups",
         null=True,
         blank=True,
     )
     group = models.ForeignKey(
-        Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="follow_ups", null=True, blank=True
+        Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="follow_ups", null=True, blank=True
     )
     description = models.CharField(_("task"), max_length=300)
     due_on = models.DateField(_("due on"))
@@ -364,10 +364,10 @@ class Training(models.Model):
 
 class TrainingAttendance(models.Model):
     training = models.ForeignKey(
-        Training, verbose_name=_("training"), on_delete=models.CASCADE, related_name="attendance"
+        Training, verbose_name=_("training"), on_delete=models.PROTECT, related_name="attendance"
     )
     beneficiary = models.ForeignKey(
-        Beneficiary, verbose_name=_("beneficiary"), on_delete=models.CASCADE, related_name="training_attendance"
+        Beneficiary, verbose_name=_("beneficiary"), on_delete=models.PROTECT, related_name="training_attendance"
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -397,12 +397,12 @@ class MonitoringReport(models.Model):
     """A quarterly monitoring (monev) of one woman's business: assets, monthly turnover (omset) and workers."""
 
     beneficiary = models.ForeignKey(
-        Beneficiary, verbose_name=_("beneficiary"), on_delete=models.CASCADE, related_name="monitoring_reports"
+        Beneficiary, verbose_name=_("beneficiary"), on_delete=models.PROTECT, related_name="monitoring_reports"
     )
     business = models.ForeignKey(
         "beneficiaries.Business",
         verbose_name=_("business"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="monitoring_reports",
         null=True,
         blank=True,

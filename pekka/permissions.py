@@ -34,6 +34,11 @@ def can_manage_programmes(user) -> bool:
     return is_admin(user)
 
 
+def can_assign_programme_staff(user) -> bool:
+    """Staff assignments decide what everybody sees, so only an administrator changes a programme's staff."""
+    return is_admin(user)
+
+
 def can_edit_programme(user, programme) -> bool:
     """Admins edit any programme; a manager edits the programmes she manages."""
     if is_admin(user):
@@ -80,6 +85,12 @@ def can_create_groups(user) -> bool:
 def can_edit_group(user, group) -> bool:
     """Whoever sees a group (its facilitators, its programme's staff, admins) keeps its members and meetings."""
     return user.is_authenticated
+
+
+def can_assign_group_facilitators(user) -> bool:
+    """A group's facilitators see its members, so coordinators, managers and admins choose them; a facilitator
+    who forms a group accompanies it without choosing."""
+    return is_admin(user) or user.is_manager or user.is_coordinator
 
 
 def can_change_group_status(user, group) -> bool:

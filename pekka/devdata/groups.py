@@ -178,7 +178,7 @@ def seed_groups(*, programmes: dict, users: dict) -> dict[str, int]:
                 notes=spec.notes,
             ),
             facilitators=[users[u] for u in spec.facilitators],
-            by=by,
+            by=users["admin"],  # who accompanies a group is not a facilitator's choice (can_assign_group_facilitators)
         )
         members = _members(spec, programme)
         add_members(group=group, beneficiaries=members, joined_on=cal.on(spec.formed_on), by=by)

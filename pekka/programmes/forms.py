@@ -48,11 +48,15 @@ class ProgrammeForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_assign_staff: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        if not may_assign_staff:
+            # Only an administrator assigns staff (pekka.permissions.can_assign_programme_staff): no picker.
+            del self.fields["staff"]
         if self.instance.pk:
             self.fields["areas"].initial = list(self.instance.areas.values_list("code", flat=True))
-            self.fields["staff"].initial = list(self.instance.staff.values_list("pk", flat=True))
+            if may_assign_staff:
+                self.fields["staff"].initial = list(self.instance.staff.values_list("pk", flat=True))
         for name in RULE_FIELDS:  # an older form or a script may leave them out: keep the default
             self.fields[name].required = False
         self.helper = FormHelper()
@@ -66,7 +70,7 @@ class ProgrammeForm(forms.ModelForm):
             Row(Column("funder", css_class="col-md-6"), Column("partner", css_class="col-md-6")),
             Row(Column("start_date", css_class="col-6"), Column("end_date", css_class="col-6")),
             "areas",
-            "staff",
+            *(["staff"] if may_assign_staff else []),
             "description",
             Fieldset(
                 _("Mentoring rules"),

@@ -1,6 +1,8 @@
 from django.db import transaction
 from django.utils import timezone
 
+from pekka.permissions import can_assign_programme_staff, require
+
 from .models import Programme, ProgrammeStaff
 
 
@@ -17,9 +19,13 @@ def set_programme_staff(*, programme: Programme, users) -> None:
 
 
 @transaction.atomic
-def save_programme(*, form) -> Programme:
-    """Saves a validated ProgrammeForm: the programme row, its working areas and its staff, together."""
+def save_programme(*, form, by) -> Programme:
+    """Saves a validated ProgrammeForm: the programme row, its working areas and, when the form has them, its
+    staff, together. Only an administrator may change the staff (PermissionDenied otherwise)."""
+    if "staff" in form.cleaned_data:
+        require(can_assign_programme_staff(by))
     programme = form.save()
     programme.areas.set(form.cleaned_data["areas"])
-    set_programme_staff(programme=programme, users=form.cleaned_data["staff"])
+    if "staff" in form.cleaned_data:
+        set_programme_staff(programme=programme, users=form.cleaned_data["staff"])
     return programme

@@ -5,7 +5,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from pekka.permissions import can_edit_programme, can_manage_programmes, require
+from pekka.permissions import can_assign_programme_staff, can_edit_programme, can_manage_programmes, require
 
 from .forms import ProgrammeForm
 from .models import Category, Programme, ProgrammeStaff
@@ -57,9 +57,9 @@ def programme_detail(request, pk):
 
 def programme_create(request):
     require(can_manage_programmes(request.user))
-    form = ProgrammeForm(request.POST or None)
+    form = ProgrammeForm(request.POST or None, may_assign_staff=can_assign_programme_staff(request.user))
     if request.method == "POST" and form.is_valid():
-        programme = save_programme(form=form)
+        programme = save_programme(form=form, by=request.user)
         messages.success(request, _("Programme “%(name)s” created.") % {"name": programme.name})
         return redirect("programmes:detail", programme.pk)
     return render(request, "programmes/programme_form.html", {"form": form})
@@ -68,9 +68,13 @@ def programme_create(request):
 def programme_edit(request, pk):
     programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=pk)
     require(can_edit_programme(request.user, programme))
-    form = ProgrammeForm(request.POST or None, instance=programme)
+    may_assign_staff = can_assign_programme_staff(request.user)
+    if request.method == "POST" and "staff" in request.POST:
+        # A manager's form has no staff picker; a posted staff list is an attempt to assign people: refused.
+        require(may_assign_staff)
+    form = ProgrammeForm(request.POST or None, instance=programme, may_assign_staff=may_assign_staff)
     if request.method == "POST" and form.is_valid():
-        save_programme(form=form)
+        save_programme(form=form, by=request.user)
         messages.success(request, _("Programme “%(name)s” saved.") % {"name": programme.name})
         return redirect("programmes:detail", programme.pk)
     return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})

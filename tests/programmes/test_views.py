@@ -65,14 +65,13 @@ def test_manager_edits_her_programme(login, manager, programme, facilitator):
             "start_date": "2025-07-01",
             "end_date": "2027-06-30",
             "areas": [village.code],
-            "staff": [manager.pk, facilitator.pk],
         },
     )
     assert response.status_code == 302
     programme.refresh_from_db()
     assert programme.name == "PEKKA Bukittinggi 2026"
     assert list(programme.areas.values_list("code", flat=True)) == ["13.75.02.1008"]
-    assert set(programme.staff.all()) == {manager, facilitator}  # the coordinator was taken off
+    assert programme.staff.count() == 4  # issue 15: a manager no longer assigns staff (tests/programmes/test_staff.py)
 
 
 def test_admin_creates_a_programme_with_areas_and_staff(login, admin, manager, facilitator):
