@@ -7,9 +7,11 @@ ALLOWED_HOSTS  comma-separated host names
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,9 +28,20 @@ def env_bool(name: str, default: bool = False) -> bool:
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    # Development, tests and management commands get a key that is useless anywhere else; production sets one
-    # (`manage.py check --deploy` complains about this one).
+    # A server started without a key would sign sessions, password resets and CSRF tokens with a key anyone can
+    # read here, so only development (DEBUG=1, `make run`) and a pytest run (pytest sets PYTEST_VERSION while it
+    # runs) get this local one; `make test` and CI export a throwaway key of their own (Makefile).
+    if not (DEBUG or os.environ.get("PYTEST_VERSION")):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set: with DEBUG off pekka refuses to start on a built-in key. Make one with "
+            '`python -c "import secrets; print(secrets.token_urlsafe(50))"` and set it in the environment '
+            "(docs/deploy.md, docs/security.md), or set DEBUG=1 on a developer's machine."
+        )
     SECRET_KEY = "django-insecure-local-only-set-SECRET_KEY-in-production"
+# Old keys still accepted for signatures made before a rotation (docs/security.md), comma-separated.
+SECRET_KEY_FALLBACKS = [k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
@@ -47,6 +60,11 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "pekka",
     "pekka.accounts",
     "pekka.regions",
@@ -60,6 +78,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "pekka.middleware.PermissionsPolicyMiddleware",
     # Serves the collected static files (compressed, cached for a year when STATIC_MANIFEST=1) in production.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -68,10 +88,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Administrators and managers (and whoever chose it) reach nothing before their second factor. In place of
+    # django-otp's OTPMiddleware, which reads the device row on every request: see second_factor_verified().
+    "pekka.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # History is read per record (its id) on the record's page, never by date across records: no index on
@@ -125,6 +150,30 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# django-axes first: it refuses a locked-out username-and-address pair before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Logins (the app's and the Django admin's): after LOGIN_FAILURE_LIMIT wrong passwords for one username from one
+# address, that pair is locked for LOGIN_COOLOFF_MINUTES; an administrator unlocks it earlier in the admin
+# (Axes → Access attempts: delete the row). Per pair, so a guesser cannot lock a colleague out from elsewhere.
+AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no start-up banner in every manage.py command
+AXES_LOCKOUT_CALLABLE = "pekka.accounts.views.lockout"
+# The address of a login attempt; behind the proxy, the one it appended to X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "pekka.accounts.views.client_address"
+# Second factor (django-otp): an authenticator app's six-digit code (TOTP) or a one-time recovery code.
+# Required for administrators and managers (they see every programme), optional for the other roles
+# (pekka/accounts/middleware.py).
+OTP_TOTP_ISSUER = "PEKKA"
+OTP_STATIC_THROTTLE_FACTOR = 1
+RECOVERY_CODE_COUNT = 10
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -198,6 +247,37 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SECUR
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp): only our own files run, no inline script or event handler anywhere
+# (behaviour is bound from static/js by data attributes), no eval (htmx's is off in base.html's htmx-config).
+# Styles too come only from our files: the templates carry no style="" attribute (dynamic widths are set from
+# data attributes by static/js/pekka.js through the CSSOM, which CSP allows), and htmx's injected indicator
+# <style> is turned off, so style-src needs no 'unsafe-inline'. img-src allows data: and blob: for the photos
+# a phone previews and resizes before sending.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# Permissions-Policy (pekka/middleware.py): the camera for a visit's photo and the location of a visit, on our
+# own pages only; nothing else a phone could be asked for.
+PERMISSIONS_POLICY = {
+    "camera": "(self)",
+    "geolocation": "(self)",
+    "microphone": "()",
+    "payment": "()",
+    "usb": "()",
+    "display-capture": "()",
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -209,6 +289,9 @@ LOGGING = {
 
 # How many rows a list page shows.
 PAGE_SIZE = 25
+
+# Uploaded beneficiary lists (full NIKs) are deleted this many days after upload (beneficiaries/tasks.py).
+IMPORT_FILE_RETENTION_DAYS = int(os.environ.get("IMPORT_FILE_RETENTION_DAYS", "90"))
 
 # Dashboard and report figures (pekka/dashboards/figures.py::cached) are reused for this many seconds when it is
 # above 0: a database cache shared by every app server (`manage.py createcachetable`). Off by default, so a

@@ -1,6 +1,7 @@
 """The fixed cast every test uses: one of each role, in one programme, plus a second facilitator and a
 programme none of them works in, so that each permission test reads the same way."""
 
+import django.test
 import pytest
 
 from pekka.accounts.models import Role
@@ -69,6 +70,34 @@ def other_programme(db):
         name="KPM Susukan",
         staff=[UserFactory(role=Role.MANAGER), UserFactory(role=Role.FACILITATOR)],
     )
+
+
+class Client(django.test.Client):
+    """The test client, whose force_login also passes the second factor for the roles that must have one (with
+    an authenticator made for her), as if she had typed its code: the tests of the second factor itself use
+    django.test.Client."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        if user.must_use_second_factor:
+            pass_second_factor(self, user)
+
+
+def pass_second_factor(client, user):
+    """Marks the client's session as verified by an authenticator of ``user`` (made confirmed if she has none)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture
+def client():
+    return Client()
 
 
 @pytest.fixture

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -13,3 +14,33 @@ class LoginForm(AuthenticationForm):
             {"autocapitalize": "none", "autocorrect": "off", "placeholder": _("e.g. pendamping1")}
         )
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class SecondFactorForm(forms.Form):
+    """The six digits her authenticator app shows now, or one of her recovery codes."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "autocorrect": "off",
+                "autofocus": True,
+                "inputmode": "text",
+            }
+        ),
+    )
+
+
+class TotpSetupForm(forms.Form):
+    """The first code the newly added authenticator app shows, proving it holds the secret."""
+
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*", "autofocus": True}
+        ),
+    )

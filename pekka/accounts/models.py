@@ -56,6 +56,11 @@ class User(AbstractUser):
     def is_facilitator(self) -> bool:
         return self.role == Role.FACILITATOR
 
+    @property
+    def must_use_second_factor(self) -> bool:
+        """Administrators and managers see every programme they run: their login needs a second factor."""
+        return self.role in {Role.ADMIN, Role.MANAGER}
+
     def save(self, *args, **kwargs):
         # The role is the one source of truth: administrators (and only they) get into the Django admin with
         # every permission; changing someone's role away from admin takes those rights away.

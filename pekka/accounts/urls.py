@@ -1,20 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .forms import LoginForm
+from . import views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "masuk/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=LoginForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
+    path("masuk/", views.LoginView.as_view(), name="login"),
+    path("dua-langkah/", views.second_factor_verify, name="second_factor_verify"),
+    path("dua-langkah/pasang/", views.second_factor_setup, name="second_factor_setup"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "kata-sandi/",

@@ -99,3 +99,66 @@
     });
   });
 })();
+
+/* Behaviour that would otherwise be inline (the Content-Security-Policy runs no inline script or handler):
+   <select data-submit-on-change> sends its form, <button data-print> prints, <form data-confirm-submit="…"> asks
+   first, and [data-progress="40"] sets a bar's width (through the CSSOM, which the policy allows). */
+(function () {
+  "use strict";
+
+  function setProgress(root) {
+    root.querySelectorAll("[data-progress]").forEach((bar) => {
+      bar.style.width = Math.max(0, Math.min(100, Number(bar.dataset.progress) || 0)) + "%";
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => setProgress(document));
+  document.addEventListener("htmx:load", (event) => setProgress(event.target));
+  document.addEventListener("change", (event) => {
+    const select = event.target.closest("[data-submit-on-change]");
+    if (select && select.form) select.form.requestSubmit();
+  });
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+  document.addEventListener("submit", (event) => {
+    const form = event.target.closest("form[data-confirm-submit]");
+    if (form && !window.confirm(form.dataset.confirmSubmit)) event.preventDefault();
+  });
+})();
+
+/* A POST form is sent once: after the first submit its buttons are disabled and a second submit (a double tap, an
+   impatient second click) is dropped; the server's form keys catch what still gets through (a phone's retry).
+   Listening on window runs after every other submit handler, so a submit they cancelled (a "no" to a
+   confirmation, the visit form's offline outbox) leaves the form as it was. The buttons are disabled a moment
+   later so the clicked button's own name and value still go with the form. Back navigation re-enables them. */
+(function () {
+  "use strict";
+
+  window.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.method !== "post" || form.target === "_blank") return;
+    if (form.dataset.sending === "1") {
+      event.preventDefault();
+      return;
+    }
+    if (event.defaultPrevented) return;
+    form.dataset.sending = "1";
+    setTimeout(() => {
+      form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]").forEach((button) => {
+        if (!button.disabled) {
+          button.disabled = true;
+          button.dataset.disabledWhileSending = "1";
+        }
+      });
+    }, 0);
+  });
+
+  window.addEventListener("pageshow", () => {
+    document.querySelectorAll("form[data-sending]").forEach((form) => delete form.dataset.sending);
+    document.querySelectorAll("[data-disabled-while-sending]").forEach((button) => {
+      button.disabled = false;
+      delete button.dataset.disabledWhileSending;
+    });
+  });
+})();

@@ -4,6 +4,7 @@ Without Chromium they skip with a message; with PEKKA_REQUIRE_BROWSER=1 (set by 
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -53,15 +54,33 @@ def shoot(page):
     return _shoot
 
 
+def current_code(device) -> str:
+    """The six digits the authenticator app holding ``device``'s secret shows now."""
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
 @pytest.fixture
 def log_in(page, live_server, password):
-    """log_in(user) signs in through the real login form."""
+    """log_in(user) signs in through the real login form; an administrator or manager then types the code of an
+    authenticator made for her (as her phone would show it)."""
 
     def _log_in(user):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = None
+        if user.must_use_second_factor:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            device = device or TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=True)
         page.goto(f"{live_server.url}/akun/masuk/")
         page.get_by_label("Nama pengguna").fill(user.username)
         page.get_by_label("Kata sandi").fill(password)
         page.get_by_role("button", name="Masuk").click()
+        if device:
+            page.wait_for_url(re.compile(r"/akun/dua-langkah/"))
+            page.get_by_label("Kode").fill(current_code(device))
+            page.get_by_role("button", name="Lanjut").click()
         page.wait_for_url(f"{live_server.url}/")
 
     return _log_in
