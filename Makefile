@@ -6,6 +6,10 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD := pekka-demo-2026
+# pekka refuses to start with DEBUG off and no SECRET_KEY (pekka/settings.py). Development commands run with DEBUG=1
+# (which brings a local-only key); the tests and the import benchmark run as production does, DEBUG off, with this
+# throwaway key unless the environment has one. Never use it for a server.
+TEST_SECRET_KEY := throwaway-make-test-key-not-for-any-server-0f5c2a9e7d
 
 .PHONY: run test lint format setup messages makemessages bench clean
 
@@ -25,12 +29,13 @@ node_modules/.installed: package.json package-lock.json
 setup: $(VENV)/.installed node_modules/.installed messages
 
 messages: $(VENV)/.installed
-	@$(PY) manage.py compile_translations
+	@DEBUG=1 $(PY) manage.py compile_translations
 
 # For developers adding strings (needs GNU gettext): refresh the catalogues, then translate locale/id.
 makemessages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l id -l en --no-location --no-obsolete --ignore=node_modules --ignore=.venv --ignore=tests
+	DEBUG=1 $(PY) manage.py makemessages -l id -l en --no-location --no-obsolete --ignore=node_modules --ignore=.venv --ignore=tests
 
+run: export DEBUG = 1
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_regions
@@ -53,6 +58,7 @@ format: $(VENV)/.installed
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
+test: export SECRET_KEY ?= $(TEST_SECRET_KEY)
 test: setup lint
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -76,6 +82,7 @@ bench: setup
 BENCH_IMPORT_PG ?= postgres://postgres@127.0.0.1:5432/pekka_bench
 
 .PHONY: bench-import
+bench-import: export SECRET_KEY ?= $(TEST_SECRET_KEY)
 bench-import: setup
 	$(PY) bench/import_bench.py --postgres $(BENCH_IMPORT_PG) $(BENCH_IMPORT_ARGS)
 

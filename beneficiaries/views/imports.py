@@ -23,7 +23,8 @@ from pekka.spreadsheets import max_bytes, max_rows, too_big_message
 from ..importing.batches import write_error_file
 from ..importing.columns import COLUMNS, write_template
 from ..importing.plan import Action
-from ..models import ImportBatch, ImportStatus
+from ..models import IdentifierAccess, ImportBatch, ImportStatus
+from ..services import log_identifier_access
 from ..tasks import recheck_import, request_commit, start_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -188,7 +189,14 @@ def import_error_file(request, pk):
         raise Http404
     every_row = bool(request.GET.get("semua"))
     file = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY_BYTES)  # noqa: SIM115 - FileResponse closes it
-    write_error_file(batch=batch, file=file, only_invalid=not every_row)
+    count = write_error_file(batch=batch, file=file, only_invalid=not every_row)
+    # The rows carry the NIKs and KKs as uploaded: a full-identifier export.
+    log_identifier_access(
+        user=request.user,
+        action=IdentifierAccess.Action.EXPORT,
+        row_count=count,
+        detail=f"import #{batch.pk} error file",
+    )
     file.seek(0)
     stem, suffix = batch.file_name.rsplit(".", 1)[0], _("errors")
     return FileResponse(file, as_attachment=True, filename=f"{stem}-{suffix}.xlsx", content_type=XLSX)
@@ -196,9 +204,18 @@ def import_error_file(request, pk):
 
 @require_safe
 def import_file(request, pk):
-    """The file as it was uploaded."""
+    """The file as it was uploaded (full NIKs and KKs: logged as an export)."""
     batch = _batch_or_404(request, pk)
-    return FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.file_name)
+    if not batch.file:  # removed after the retention period (beneficiaries.tasks.purge_import_files)
+        raise Http404
+    handle = batch.file.open("rb")
+    log_identifier_access(
+        user=request.user,
+        action=IdentifierAccess.Action.EXPORT,
+        row_count=batch.row_count,
+        detail=f"import #{batch.pk} original file",
+    )
+    return FileResponse(handle, as_attachment=True, filename=batch.file_name)
 
 
 @require_safe
