@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from pekka.history_admin import ReadOnlyHistoryAdmin
+from pekka.admin_base import ReadOnlyAdmin, ReadOnlyHistoryAdmin
 
 from .models import (
     Beneficiary,
@@ -136,34 +136,19 @@ class EnrolmentAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(IdentifierAccess)
-class IdentifierAccessAdmin(admin.ModelAdmin):
+class IdentifierAccessAdmin(ReadOnlyAdmin):
     list_display = ["at", "user", "action", "beneficiary", "row_count", "detail"]
     list_filter = ["action", "user"]
     list_select_related = ["user", "beneficiary"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(IdentifierConflict)
-class IdentifierConflictAdmin(admin.ModelAdmin):
+class IdentifierConflictAdmin(ReadOnlyAdmin):
     """Conflicts are raised by refused registrations and resolved on their own page; the admin only lists them."""
 
     list_display = ["raised_at", "kind", "full_name", "programme", "raised_by", "resolved_at"]
     list_filter = ["kind", "programme"]
     list_select_related = ["programme", "raised_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(NotDuplicate)

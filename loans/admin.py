@@ -3,6 +3,8 @@ through loans/services.py (schedules, allocation, reversals), never through a fo
 
 from django.contrib import admin
 
+from pekka.admin_base import ReadOnlyAdmin
+
 from .models import (
     CapitalGrant,
     CollectionSheet,
@@ -45,17 +47,6 @@ class LoanProductAdmin(admin.ModelAdmin):
     list_display = ["name", "fund", "method", "annual_rate", "term_months", "repayment_day", "is_active"]
     list_filter = ["method", "is_active", "fund"]
     search_fields = ["name"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ProposalLineInline(admin.TabularInline):

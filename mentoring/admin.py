@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from pekka.history_admin import ReadOnlyHistoryAdmin
+from pekka.admin_base import ReadOnlyHistoryAdmin
 
 from .models import FollowUp, MonitoringReport, Training, TrainingAttendance, Visit, VisitPhoto
 
