@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from pekka.admin_base import ReadOnlyAdmin, ReadOnlyHistoryAdmin
 
+from .importing.aliases import alias_key, check_alias_value
 from .models import (
     Beneficiary,
     Business,
@@ -13,6 +15,7 @@ from .models import (
     HouseholdMember,
     IdentifierAccess,
     IdentifierConflict,
+    ImportAlias,
     ImportBatch,
     NotDuplicate,
     OnlinePresence,
@@ -172,3 +175,38 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ImportAliasForm(forms.ModelForm):
+    """The value an alias points at must exist, and an official name is never mapped to another region."""
+
+    class Meta:
+        model = ImportAlias
+        fields = ["field", "scope", "typed", "value"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("field") and data.get("value"):
+            check_alias_value(data["field"], data.get("scope", ""), data["value"])
+        return data
+
+
+@admin.register(ImportAlias)
+class ImportAliasAdmin(admin.ModelAdmin):
+    """What village offices' spellings mean (accepted on an import's preview): corrected or removed here; a removed
+    alias makes its value a suggestion again in the next list."""
+
+    list_display = ["typed", "field", "value", "scope", "created_by", "created_at", "batch"]
+    list_filter = ["field"]
+    list_select_related = ["created_by", "batch"]
+    search_fields = ["typed", "value", "scope"]
+    fields = ["field", "scope", "typed", "value", "created_by", "created_at", "batch"]
+    readonly_fields = ["created_by", "created_at", "batch"]
+
+    form = ImportAliasForm
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.key = alias_key(obj.field, obj.typed)
+        super().save_model(request, obj, form, change)

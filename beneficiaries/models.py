@@ -678,3 +678,64 @@ class ImportBatch(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in {ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.COMMITTING}
+
+
+class ImportAlias(models.Model):
+    """A value as a village office types it, mapped once to what the registry calls it, so the next list from the
+    same office maps itself: "Mandiangin Koto Selayang" in Kota Bukittinggi is Kecamatan Mandiangin Koto Selayan
+    (13.75.02); "kiosk" is the business type warung; "janda cerai mati" is widowed.
+
+    Recorded when an admin accepts a suggestion on an import's preview (or ``import_beneficiaries
+    --accept-suggestions`` / ``--mapping``), kept and corrected in the admin. ``key`` is the typed value folded the
+    way the import compares it, and ``scope`` the code of the parent region it was typed under ("" for a name that
+    means the same everywhere, and for every field that is not a region), so "Koto Selayang" can mean one village
+    under one kecamatan and another elsewhere."""
+
+    class Field(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        REGENCY = "regency", _("Regency/city")
+        DISTRICT = "district", _("District (kecamatan)")
+        VILLAGE = "village", _("Village (desa/kelurahan)")
+        BUSINESS_TYPE = "business_type", _("Business type")
+        MARITAL_STATUS = "marital_status", _("Marital status")
+        EDUCATION = "education", _("Education")
+        CATEGORY = "category", _("Category")
+        SEX = "sex", _("Sex")
+        FACILITATOR = "facilitator", _("Facilitator")
+
+    field = models.CharField(_("column"), max_length=20, choices=Field.choices)
+    scope = models.CharField(
+        _("within region"), max_length=13, blank=True, help_text=_("Code of the region the value was typed under.")
+    )
+    typed = models.CharField(_("value as typed"), max_length=150)
+    # Set by aliases.remember_alias and by the admin (aliases.alias_key): the model does not know how values fold.
+    key = models.CharField(max_length=150, editable=False)
+    value = models.CharField(
+        _("means"), max_length=150, help_text=_("A region code, a business type code, a choice or a user name.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name=_("first seen in"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="aliases",
+    )
+
+    class Meta:
+        verbose_name = _("import alias")
+        verbose_name_plural = _("import aliases")
+        ordering = ["field", "typed"]
+        constraints = [models.UniqueConstraint(fields=["field", "scope", "key"], name="import_alias_unique_value")]
+
+    def __str__(self):
+        return f"{self.get_field_display()}: {self.typed} → {self.value}"

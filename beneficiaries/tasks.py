@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from .importing.batches import check_batch, commit_batch
+from .importing.batches import check_batch, commit_batch, discard_plan
 from .models import ImportBatch, ImportStatus
 
 
@@ -108,6 +108,7 @@ def purge_import_files(*, now: dt.datetime | None = None, days: int | None = Non
             batch.save(update_fields=["file", "message", "status", "report"])
         # Once the row no longer names it: a failed delete leaves a stray file, never a row naming a missing one.
         storage.delete(name)
+        discard_plan(name, storage)  # the plan its check kept for the commit holds the rows too
         removed += 1
     return removed
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("impor/<int:pk>/", imports.import_detail, name="import_detail"),
     path("impor/<int:pk>/progres/", imports.import_progress, name="import_progress"),
     path("impor/<int:pk>/simpan/", imports.import_commit, name="import_commit"),
+    path("impor/<int:pk>/petakan/", imports.import_map, name="import_map"),
     path("impor/<int:pk>/periksa-ulang/", imports.import_recheck, name="import_recheck"),
     path("impor/<int:pk>/berkas/", imports.import_file, name="import_file"),
     path("impor/<int:pk>/berkas-kesalahan/", imports.import_error_file, name="import_error_file"),

@@ -5,26 +5,49 @@ what is wrong with each.
 The background tasks in ``beneficiaries/tasks.py`` run these for the upload pages, and ``manage.py
 import_beneficiaries`` commits a batch directly; all of them read the file with ``read.parse_rows`` and write it with
 ``commit.commit_import``.
+
+The check keeps what it matched next to the uploaded file (``keep_plan``): pickled, compressed and signed with the
+``SECRET_KEY``, with a ``fingerprint`` of the registry it was matched against. When the registry has not changed
+by the time the admin commits, the commit writes that plan (``commit.commit_plan``) instead of reading and checking
+the file a second time; otherwise, or when the kept plan is missing or its signature is wrong (it is then never
+unpickled), it reads and checks the file again inside the commit's transaction, as before.
 """
 
+import copyreg
+import hashlib
+import hmac
+import io
 import logging
+import pickle
+import zlib
 from collections.abc import Callable
+from dataclasses import fields
 from itertools import chain
+from operator import attrgetter
 
-from django.db import DatabaseError
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, transaction
+from django.db.models import Count, Max
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from pekka.programmes.models import ProgrammeStaff
+from pekka.regions.models import Region
 from pekka.spreadsheets import SheetSpec, excel_date, max_rows, open_sheet, write_workbook
 
+from .. import models as registry
 from ..models import ImportBatch, ImportStatus
 from ..nik import mask_identifier
-from .check import cell_text
-from .commit import ImportRefused, commit_import
-from .match import match_rows
-from .plan import Action, ImportPlan
+from .check import Problem, RowResult, cell_text
+from .commit import ImportRefused, commit_import, commit_plan
+from .match import _record_class, match_rows
+from .plan import Action, ImportPlan, NewHousehold
 from .read import ImportFileError, ParsedFile, parse_rows
+from .review import group_problems
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +85,10 @@ def check_batch(*, batch: ImportBatch) -> ImportBatch:
     """Reads and checks an uploaded file (writing nothing but the batch's progress and report)."""
     with translation.override(batch.language):
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.CHECKING, progress=0)
+        discard_plan(batch.file.name, batch.file.storage)
         try:
             parsed = _parse_batch(batch, progress_end=80)
+            matched_against = fingerprint(programme=batch.programme)  # before matching: a change meanwhile shows
             plan = match_rows(
                 parsed,
                 programme=batch.programme,
@@ -77,21 +102,31 @@ def check_batch(*, batch: ImportBatch) -> ImportBatch:
             logger.exception("checking import %s failed", batch.pk)
             _finish(batch, status=ImportStatus.FAILED, message=_("The file could not be checked (an internal error)."))
             raise
-        return _finish(batch, status=ImportStatus.CHECKED, plan=plan)
+        batch = _finish(batch, status=ImportStatus.CHECKED, plan=plan)
+        keep_plan(batch, plan, fingerprint=matched_against)
+        return batch
 
 
 def commit_batch(*, batch: ImportBatch, by, all_or_nothing: bool = False) -> ImportBatch:
-    """Reads the batch's file again and commits it (see ``commit_import``); the report then says what was written.
-    Refused or failed, nothing is written and the batch can be committed again."""
+    """Commits the batch: the plan its check kept if the registry has not changed since (``fingerprint``), else the
+    file read and checked again (see ``commit_import``); the report then says what was written. Refused or failed,
+    nothing is written and the batch can be committed again."""
     with translation.override(batch.language):
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.COMMITTING, progress=0)
         reason = f"import #{batch.pk}: {batch.file_name}"
         try:
-            parsed = _parse_batch(batch, progress_end=50)
-            ImportBatch.objects.filter(pk=batch.pk).update(progress=50)
-            plan = commit_import(
-                parsed=parsed, programme=batch.programme, by=by, all_or_nothing=all_or_nothing, reason=reason
-            )
+            plan = None
+            with transaction.atomic():
+                plan = _kept_plan(batch)
+                if plan is not None:
+                    ImportBatch.objects.filter(pk=batch.pk).update(progress=50)
+                    commit_plan(plan=plan, by=by, all_or_nothing=all_or_nothing, reason=reason)
+            if plan is None:
+                parsed = _parse_batch(batch, progress_end=50)
+                ImportBatch.objects.filter(pk=batch.pk).update(progress=50)
+                plan = commit_import(
+                    parsed=parsed, programme=batch.programme, by=by, all_or_nothing=all_or_nothing, reason=reason
+                )
         except ImportFileError as exc:
             return _finish(batch, status=ImportStatus.FAILED, message=str(exc))
         except ImportRefused as refused:
@@ -110,6 +145,7 @@ def commit_batch(*, batch: ImportBatch, by, all_or_nothing: bool = False) -> Imp
             logger.exception("committing import %s failed", batch.pk)
             _finish(batch, status=ImportStatus.CHECKED, message=_("Nothing was imported (an internal error)."))
             raise
+        discard_plan(batch.file.name, batch.file.storage)
         return _finish(batch, status=ImportStatus.COMMITTED, plan=plan, by=by)
 
 
@@ -134,6 +170,12 @@ def _finish(batch, *, status, plan: ImportPlan | None = None, message: str = "",
     return batch
 
 
+def _suggestion_text(problem) -> str:
+    """The suggestions of a problem as the error file and the command show them: "Mandiangin Koto Selayan
+    (13.75.02); …"."""
+    return "; ".join(label for _value, label in problem.suggestions)
+
+
 def _village_of(plan: ImportPlan, row) -> str:
     """The official name of the row's village (or of her household's), else what the row says."""
     household = plan.household_of.get(row.number)
@@ -149,7 +191,10 @@ def build_report(plan: ImportPlan) -> dict:
     samples = {action: [] for action in Action.ALL}
     for row in plan.rows:
         if len(errors) < REPORT_MAX_PROBLEMS:
-            errors.extend([row.number, problem.describe(row.number)] for problem in row.errors)
+            errors.extend(
+                [row.number, problem.describe(row.number), _suggestion_text(problem), bool(problem.field)]
+                for problem in row.errors
+            )
         if len(warnings) < REPORT_MAX_PROBLEMS and row.action != Action.INVALID:
             warnings.extend([row.number, problem.describe(row.number)] for problem in row.warnings)
         if len(samples[row.action]) < SAMPLE_SIZE:
@@ -178,7 +223,175 @@ def build_report(plan: ImportPlan) -> dict:
         "errors_truncated": problem_count > len(errors),
         "error_count": problem_count,
         "warnings": warnings,
+        "groups": group_problems(plan),
     } | {"samples": samples}
+
+
+# --- the checked plan, kept for the commit ---
+
+PLAN_SUFFIX = ".plan"
+_PLAN_MAGIC = b"pekka-import-plan-1\n"
+_PLAN_SALT = "beneficiaries.importing.batches.plan"
+
+
+def _digest(*parts) -> str:
+    hashed = hashlib.sha256()
+    for part in parts:
+        hashed.update(repr(part).encode())
+        hashed.update(b"\x1f")
+    return hashed.hexdigest()
+
+
+def _table_state(model, *, changed: str = "") -> tuple:
+    """Row count, highest key and (with ``changed``) latest change of a table: one aggregate each."""
+    aggregates = {"n": Count("pk"), "top": Max("pk")}
+    if changed:
+        aggregates["changed"] = Max(changed)
+    return tuple(sorted(model.objects.aggregate(**aggregates).items()))
+
+
+def _registry_state(programme) -> list:
+    """The registry tables a check reads, by count, highest key and latest change; each historical table's latest
+    entry catches edits made through the application that leave count and keys alone."""
+    state = [
+        _table_state(registry.Beneficiary, changed="updated_at"),
+        _table_state(registry.Household, changed="updated_at"),
+        _table_state(registry.Enrolment),
+        _table_state(registry.Business),
+    ]
+    for model in (registry.Beneficiary, registry.Household, registry.Enrolment, registry.Business):
+        state.append(model.history.aggregate(top=Max("history_id"))["top"])
+    return state
+
+
+def _reference_state(programme) -> list:
+    """The short reference lists a check reads, whole: users (facilitators), the programme's staff, business types,
+    the region list's size."""
+    users = get_user_model().objects.order_by("pk").values_list("pk", "username", "role", "is_active")
+    staff = ProgrammeStaff.objects.filter(programme=programme).order_by("user_id").values_list("user_id", flat=True)
+    types = registry.BusinessType.objects.order_by("pk").values_list("pk", "code", "name", "name_en", "is_active")
+    return [_digest(*users), _digest(*staff), _digest(*types), Region.objects.count()]
+
+
+def _alias_state(programme) -> list:
+    """The import aliases (values mapped once on a preview), whole: they are few, and edited in the admin."""
+    try:
+        model = apps.get_model("beneficiaries", "ImportAlias")
+    except LookupError:
+        return []
+    return [_digest(*model.objects.order_by("pk").values_list("pk", "field", "scope", "key", "value"))]
+
+
+# What a check's plan depends on besides the file: each part is a function of the programme returning something
+# with a stable ``repr``. A check that comes to read another table adds a part here.
+FINGERPRINT_PARTS: list[Callable] = [_registry_state, _reference_state, _alias_state]
+
+
+def fingerprint(*, programme) -> str:
+    """A digest of everything a check's matching read besides the file (``FINGERPRINT_PARTS``: the registry's
+    tables by count, highest key, latest change and latest history entry; users, staff, business types, regions,
+    import aliases), and of today's date, which the check compares birth dates with. Equal fingerprints mean a plan
+    matched then is still what matching now would give. Writes that bypass the application (an SQL ``UPDATE``)
+    are not seen."""
+    parts = [timezone.localdate(), programme.pk, str(getattr(programme, "category", ""))]
+    parts.extend(part(programme) for part in FINGERPRINT_PARTS)
+    return _digest(*parts)
+
+
+def _plan_name(file_name: str) -> str:
+    return f"{file_name}{PLAN_SUFFIX}"
+
+
+def discard_plan(file_name: str, storage) -> None:
+    """Deletes the plan kept next to an uploaded file, if there is one."""
+    if file_name:
+        storage.delete(_plan_name(file_name))
+
+
+def _signature(header: bytes, payload: bytes) -> bytes:
+    return salted_hmac(_PLAN_SALT, header + payload, algorithm="sha256").digest()
+
+
+def _header(batch: ImportBatch, fingerprint: str) -> bytes:
+    """What a kept plan is for: the batch, its file and sheet, the registry's fingerprint."""
+    return _digest(batch.pk, batch.file.name, batch.sheet, fingerprint).encode()
+
+
+def _constructor_reducer(cls):
+    """A pickle reducer that rebuilds a dataclass instance by calling the class with its fields' values: much faster
+    than the generic way for slotted dataclasses, whose state is set field by field in Python. None when some field
+    is not an argument of the constructor."""
+    names = [f.name for f in fields(cls)]
+    if not all(f.init for f in fields(cls)):
+        return None
+    values = attrgetter(*names)
+    return lambda obj: (cls, values(obj))
+
+
+def _record_reducer(model):
+    """match's light records: their classes are made at run time, so a record is pickled as (model, values)."""
+    names = [f.name for f in fields(_record_class(model))]
+    values, label = attrgetter(*names), model._meta.label
+    return lambda obj: (_record, (label, values(obj)))
+
+
+def _record(label: str, values: tuple):
+    return _record_class(apps.get_model(label))(*values)
+
+
+def _dispatch_table() -> dict:
+    table = dict(copyreg.dispatch_table)
+    for cls in (RowResult, Problem, NewHousehold):
+        if reducer := _constructor_reducer(cls):
+            table[cls] = reducer
+    for model in (registry.Beneficiary, registry.Household):
+        table[_record_class(model)] = _record_reducer(model)
+    return table
+
+
+def keep_plan(batch: ImportBatch, plan: ImportPlan, *, fingerprint: str) -> None:
+    """Stores ``plan`` next to the batch's file, signed, for ``commit_batch``; without its programme, which the
+    batch has. A plan that cannot be stored only costs the commit a second check."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _dispatch_table()
+    programme, plan.programme = plan.programme, None
+    try:
+        pickler.dump(plan)
+        payload = zlib.compress(buffer.getbuffer(), 1)
+        del buffer
+        header = _header(batch, fingerprint)
+        name = _plan_name(batch.file.name)
+        batch.file.storage.delete(name)
+        batch.file.storage.save(name, ContentFile(_PLAN_MAGIC + header + _signature(header, payload) + payload))
+    except Exception:  # noqa: BLE001 - never worth failing the check for
+        logger.warning("could not keep the plan of import %s", batch.pk, exc_info=True)
+    finally:
+        plan.programme = programme
+
+
+def _kept_plan(batch: ImportBatch) -> ImportPlan | None:
+    """The plan the batch's check kept, if the registry's fingerprint is still the one it was matched against and
+    the signature is right (it is unpickled only then); else None."""
+    storage, name = batch.file.storage, _plan_name(batch.file.name)
+    if not batch.file.name or not storage.exists(name):
+        return None
+    with storage.open(name, "rb") as file:
+        data = file.read()
+    signature_size = hashlib.sha256().digest_size
+    header_end = len(_PLAN_MAGIC) + 64
+    if not data.startswith(_PLAN_MAGIC) or len(data) < header_end + signature_size:
+        return None
+    header, signature = data[len(_PLAN_MAGIC) : header_end], data[header_end : header_end + signature_size]
+    payload = memoryview(data)[header_end + signature_size :]
+    if not hmac.compare_digest(signature, _signature(header, payload)):
+        logger.warning("the kept plan of import %s has a wrong signature: checking the file again", batch.pk)
+        return None
+    if header != _header(batch, fingerprint(programme=batch.programme)):
+        return None  # the registry changed since the check
+    plan = pickle.loads(zlib.decompress(payload))  # noqa: S301 - signed with the SECRET_KEY, checked above
+    plan.programme = batch.programme
+    return plan
 
 
 # --- files for the user ---
@@ -237,8 +450,16 @@ def _row_problems(batch: ImportBatch) -> dict[int, list[str]]:
         with translation.override(batch.language):
             parsed = _parse_batch(batch, progress_end=0)
             plan = match_rows(parsed, programme=batch.programme)
-        return {row.number: row.messages() for row in plan.rows if row.errors}
+        return {
+            row.number: [_with_suggestions(p.describe(row.number), _suggestion_text(p)) for p in row.errors]
+            for row in plan.rows
+            if row.errors
+        }
     problems: dict[int, list[str]] = {}
-    for number, message in report.get("errors", []):
-        problems.setdefault(number, []).append(message)
+    for number, message, *extra in report.get("errors", []):
+        problems.setdefault(number, []).append(_with_suggestions(message, extra[0] if extra else ""))
     return problems
+
+
+def _with_suggestions(message: str, suggestions: str) -> str:
+    return f"{message} {_('Suggestions:')} {suggestions}" if suggestions and suggestions not in message else message

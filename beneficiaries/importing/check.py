@@ -29,6 +29,13 @@ class Problem:
     column: str
     value: str
     message: str
+    # For a problem a person can settle once for every row carrying the same value (a region, a business type, a
+    # choice, a facilitator): the import field it is about ("district"), where the value was read (the code of the
+    # parent region it was looked for in, "" for the whole list), and the best official values as (value, label)
+    # pairs, best first. The preview groups problems by (field, scope, folded value) and offers the suggestions.
+    field: str = ""
+    scope: str = ""
+    suggestions: tuple[tuple[str, str], ...] = ()
 
     def describe(self, row: int) -> str:
         """The full sentence the user reads."""
@@ -81,6 +88,9 @@ class RowResult:
     village_code: str | None = None
     facilitator_id: int | None = None
     business_type_id: int | None = None
+    # The businesses the row's business cell describes: (business type id, name, description as typed), one per
+    # part of "anyaman + kambing"; filled by match_rows.
+    businesses: list[tuple[int, str, str]] = field(default_factory=list)
     beneficiary_id: int | None = None
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (what, old, new) for the preview
 

@@ -61,7 +61,8 @@ def _columns() -> list[Column]:
         Column(
             "marital_status",
             "status_perkawinan",
-            ("status_kawin", "status_pernikahan", "marital_status"),
+            # A village office's list has one status column, and it is this one ("Status: cerai mati").
+            ("status_kawin", "status_pernikahan", "status", "marital_status"),
             gettext_lazy(
                 "Cerai mati, cerai hidup, suami merantau, suami tidak mampu bekerja, belum pernah menikah or menikah."
             ),

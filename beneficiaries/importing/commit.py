@@ -1,5 +1,6 @@
 """Importing beneficiary lists: the write. ``commit_import`` writes what ``match.match_rows`` plans, in one
 transaction: every valid row or, if anything fails, nothing, with the history rows of each (``pekka.bulk``).
+``commit_plan`` writes a plan matched earlier (the upload's check, kept by ``batches``).
 """
 
 from django.db import transaction
@@ -39,6 +40,14 @@ def commit_import(*, parsed: ParsedFile, programme, by, all_or_nothing: bool = F
     state at the time of writing. With ``all_or_nothing``, one invalid row refuses the lot (ImportRefused)."""
     with transaction.atomic():
         plan = match_rows(parsed, programme=programme)
+        return commit_plan(plan=plan, by=by, all_or_nothing=all_or_nothing, reason=reason)
+
+
+def commit_plan(*, plan: ImportPlan, by, all_or_nothing: bool = False, reason: str = "") -> ImportPlan:
+    """Writes an already matched plan (``match.match_rows``) in one transaction, as ``commit_import`` does. The caller
+    vouches that the registry has not changed since the plan was made (``batches.commit_batch`` compares a
+    fingerprint of it); with ``all_or_nothing``, one invalid row refuses the lot (ImportRefused)."""
+    with transaction.atomic():
         if all_or_nothing and plan.counts[Action.INVALID]:
             raise ImportRefused(plan)
         _write(plan, by=by, reason=reason)
@@ -102,13 +111,12 @@ def _write(plan: ImportPlan, *, by, reason: str) -> None:
                 for number in plan.enrol
             ],
         )
-        starting = [rows[number] for number in plan.new_business]
         ids = writer.insert(
             Business,
             ["beneficiary_id", "business_type_id", "name", "description", "status", "created_at"],
             [
-                (r.beneficiary_id, r.business_type_id, r.business_name or "", "", BusinessStatus.RUNNING, now)
-                for r in starting
+                (rows[number].beneficiary_id, type_id, name, description, BusinessStatus.RUNNING, now)
+                for number, type_id, name, description in plan.new_business
             ],
         )
         writer.insert(

@@ -7,33 +7,31 @@ out.
 """
 
 import functools
-import json
-import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, fields, make_dataclass
+from dataclasses import fields, make_dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
+from pekka.bulk import among
 from pekka.programmes.models import ProgrammeStaff
 from pekka.regions.models import Level, Region
 from pekka.text import normalize_search
 
 from ..models import Beneficiary, Business, BusinessType, Enrolment, Household
-from .check import Problem, RowResult
+from .aliases import load_aliases
+from .business import BusinessReader
+from .check import Problem, RowResult, _lookups
 from .columns import ColumnMap
 from .plan import ImportPlan, plan_rows
 from .read import ParsedFile
+from .regions import RegionMatcher
 
 # A name on file this different from the file's (rapidfuzz token set ratio, 0–100) makes a NIK match suspect.
 NAME_MATCH_MIN = 60
-# An official village name at least this close (rapidfuzz ratio) to one not found is offered as a suggestion.
-SUGGESTION_MIN = 75
 
 
 def match_rows(parsed: ParsedFile, *, programme, progress: Callable[[int], None] | None = None) -> ImportPlan:
@@ -43,12 +41,14 @@ def match_rows(parsed: ParsedFile, *, programme, progress: Callable[[int], None]
     about the same woman are both invalid. The rows are filled in (action, problems, changes), so a parse is matched
     once. ``progress(percent)`` is called between the steps.
     """
-    plan = ImportPlan(parsed=parsed, programme=programme)
+    plan = ImportPlan(parsed=parsed, programme=programme, aliases=load_aliases())
     rows, columns = parsed.rows, parsed.columns
     _check_districts(rows, columns)
-    _resolve_villages(rows, columns)
-    _resolve_facilitators(rows, columns, programme)
-    _resolve_business_types(rows, columns)
+    aliases = plan.aliases
+    _resolve_villages(rows, columns, aliases)
+    _resolve_choices(rows, columns, aliases)
+    _resolve_facilitators(rows, columns, programme, aliases)
+    _resolve_business_types(rows, columns, aliases)
     _flag_duplicates_in_file(rows, columns)
     if progress:
         progress(40)
@@ -82,215 +82,200 @@ def _check_districts(rows: list[RowResult], columns: ColumnMap) -> None:
 
 # --- regions ---
 
-_REGION_PREFIX = re.compile(
-    r"^(?:desa adat|desa|ds|kelurahan|kel|kecamatan|kec|distrik|kabupaten|kab|kota|provinsi|prov)\b\s*"
-)
-_REGION_COLUMNS = ("code", "name", "kind", "level", "parent_id", "search_name")
 
-
-@functools.lru_cache(maxsize=20_000)
-def region_key(text: str) -> str:
-    """A region name as compared: folded, without "Desa", "Kel.", "Kec.", "Kab." and the like in front."""
-    return _REGION_PREFIX.sub("", normalize_search(text or ""))
-
-
-def _regency_matches(typed: str, regency: Region) -> bool:
-    """ "Semarang" matches Kabupaten Semarang and Kota Semarang; "Kota Semarang" only the city."""
-    folded = normalize_search(typed)
-    if region_key(folded) != region_key(regency.name):
-        return False
-    if folded.startswith("kota "):
-        return regency.kind == "kota"
-    if folded.startswith(("kabupaten ", "kab ")):
-        return regency.kind != "kota"
-    return True
-
-
-@dataclass
-class _Found:
-    code: str | None = None
-    column: str = "village"  # the field the problem is about
-    message: str = ""
-    suggest: bool = False
-
-
-class _Places:
-    """The regions a file's rows name, loaded once: candidate villages, the kecamatan named, their ancestors."""
-
-    def __init__(self, rows: list[RowResult]):
-        self.regions: dict[str, Region] = {}
-        self.villages: dict[str, list[Region]] = defaultdict(list)
-        self.districts: dict[str, list[Region]] = defaultdict(list)
-        names = {region_key(row.village) for row in rows}
-        for region in Region.objects.filter(level=Level.VILLAGE, search_name__in=among(names)).only(*_REGION_COLUMNS):
-            self.villages[region_key(region.search_name)].append(region)
-        district_keys = {region_key(row.district) for row in rows if row.district}
-        if district_keys:
-            named = Region.objects.filter(level=Level.DISTRICT, search_name__in=among(district_keys))
-            for region in named.only(*_REGION_COLUMNS):
-                self.districts[region_key(region.search_name)].append(region)
-                self.regions[region.code] = region
-        ancestors = set()
-        for region in [r for rs in self.villages.values() for r in rs] + list(self.regions.values()):
-            parts = region.code.split(".")
-            ancestors |= {".".join(parts[:n]) for n in range(1, len(parts))}
-        if missing := ancestors - self.regions.keys():
-            found = Region.objects.filter(code__in=among(missing)).only(*_REGION_COLUMNS)
-            self.regions.update((r.code, r) for r in found)
-
-    def ancestor(self, region: Region, level: int) -> Region | None:
-        return self.regions.get(".".join(region.code.split(".")[:level]))
-
-    def label(self, region: Region) -> str:
-        """ "Kel. Garegeh, Kec. Mandiangin Koto Selayan, Kota Bukittinggi": enough to tell namesakes apart."""
-        district, regency = self.ancestor(region, 3), self.ancestor(region, 2)
-        parts = [region.label, district.label if district else "", regency.name if regency else ""]
-        return ", ".join(p for p in parts if p)
-
-    def resolve(self, village: str, district: str, regency: str, province: str) -> _Found:
-        found = self.villages.get(village, [])
-
-        def in_place(region: Region) -> bool:
-            parent, grandparent = self.ancestor(region, 3), self.ancestor(region, 2)
-            if district and (parent is None or region_key(parent.name) != district):
-                return False
-            if regency and (grandparent is None or not _regency_matches(regency, grandparent)):
-                return False
-            top = self.ancestor(region, 1)
-            return not (province and (top is None or region_key(top.name) != province))
-
-        matching = [region for region in found if in_place(region)]
-        if len(matching) == 1:
-            return _Found(code=matching[0].code)
-        if matching:
-            message = _(
-                "There are %(n)s villages with this name (%(places)s). Fill in the kecamatan and kabupaten columns "
-                "to say which one."
-            ) % {"n": len(matching), "places": "; ".join(self.label(r) for r in matching[:5])}
-            return _Found(message=message)
-        if found:
-            message = _(
-                "There is no village with this name in the kecamatan or kabupaten given; it is in: %(places)s."
-            ) % {"places": "; ".join(self.label(r) for r in found[:5])}
-            return _Found(message=message)
-        if district and not self.districts.get(district):
-            return _Found(column="district", message=_("There is no kecamatan with this name in the region list."))
-        return _Found(suggest=True)
-
-    def scope(self, district: str, regency: str) -> list[Region]:
-        """The kecamatan a row names (within its kabupaten, if given), where near misses are looked for."""
-        return [
-            d
-            for d in self.districts.get(district, [])
-            if not regency or ((r := self.ancestor(d, 2)) is not None and _regency_matches(regency, r))
-        ]
-
-
-def _resolve_villages(rows: list[RowResult], columns: ColumnMap) -> None:
-    """Finds each row's village by name, telling namesakes apart by the kecamatan, kabupaten and province columns
-    (case and spaces do not matter). A village not found gets a suggestion from its kecamatan, never a guess."""
+def _resolve_villages(rows: list[RowResult], columns: ColumnMap, aliases) -> None:
+    """Finds each row's village from the region columns as people write them (``regions.RegionMatcher``): once per
+    distinct (province, regency, kecamatan, village), with the aliases confirmed earlier. A near miss is never
+    taken: it is a problem with the official name and code as suggestions, which the preview groups by value. Rows
+    without a village are left alone (a registered woman keeps her household; a new one is told to name it)."""
     wanted = [row for row in rows if row.village]
     if not wanted:
         return
-    places = _Places(wanted)
-    outcomes: dict[tuple, _Found] = {}
-    near_misses: dict[tuple, list[RowResult]] = defaultdict(list)
-    for row in wanted:
-        key = (region_key(row.village), region_key(row.district), row.regency or "", region_key(row.province))
-        if key not in outcomes:
-            outcomes[key] = places.resolve(*key)
-        found = outcomes[key]
-        if found.code:
-            row.village_code = found.code
-        elif found.suggest:
-            near_misses[key].append(row)
-        else:
-            value = row.district if found.column == "district" else row.village
-            row.errors.append(Problem(columns.header(found.column), value, found.message))
-    if near_misses:
-        _suggest_villages(near_misses, places, columns.header("village"))
-
-
-def _suggest_villages(near_misses: dict[tuple, list[RowResult]], places: _Places, header: str) -> None:
-    """Looks for official names close to the villages not found, in the kecamatan each row names (one query)."""
-    scopes = {key: places.scope(key[1], key[2]) for key in near_misses}
-    by_district: dict[str, list[Region]] = defaultdict(list)
-    if codes := {d.code for scope in scopes.values() for d in scope}:
-        for region in Region.objects.filter(level=Level.VILLAGE, parent_id__in=among(codes)).only(*_REGION_COLUMNS):
-            by_district[region.parent_id].append(region)
-    for key, rows in near_misses.items():
-        pool = {r.code: r for d in scopes[key] for r in by_district.get(d.code, [])}
-        best = process.extractOne(
-            key[0], {code: region_key(r.search_name) for code, r in pool.items()}, scorer=fuzz.ratio
-        )
-        if best and best[1] >= SUGGESTION_MIN:
-            region = pool[best[2]]
-            message = _("This village is not in the region list. Did you mean “%(name)s” (%(place)s)?") % {
-                "name": region.name,
-                "place": places.label(region),
-            }
-        elif scopes[key]:
-            message = _("This village is not in the region list for that kecamatan.")
-        else:
-            message = _("This village is not in the region list. Fill in the kecamatan column to get a suggestion.")
-        for row in rows:
-            row.errors.append(Problem(header, row.village, message))
+    keys = {row: (row.province or "", row.regency or "", row.district or "", row.village) for row in wanted}
+    resolutions = RegionMatcher(aliases).resolve(set(keys.values()))
+    headers = {name: columns.header(name) for name in ("province", "regency", "district", "village")}
+    problems: dict[tuple, list[Problem]] = {}
+    for row, key in keys.items():
+        resolution = resolutions[key]
+        row.village_code = resolution.village_code
+        if not resolution.findings:
+            continue
+        if key not in problems:
+            problems[key] = [
+                Problem(headers[f.field], f.value, f.message, field=f.field, scope=f.scope, suggestions=f.suggestions)
+                for f in resolution.findings
+            ]
+        row.errors.extend(problems[key])
 
 
 # --- people and reference lists ---
 
 
-def _resolve_facilitators(rows: list[RowResult], columns: ColumnMap, programme) -> None:
-    """``pendamping`` is the user name (any case) of an active facilitator who works in the programme."""
-    names = {row.facilitator.casefold() for row in rows if row.facilitator}
+# A choice (or a facilitator) this close (rapidfuzz) to a value not understood is offered as a suggestion.
+CHOICE_SUGGESTION_MIN = 60
+FACILITATOR_SUGGESTION_MIN = 60
+
+
+def _resolve_choices(
+    rows: list[RowResult], columns: ColumnMap, aliases: dict[tuple[str, str, str], str] | None = None
+) -> None:
+    """A sex, marital status, education or category the row checker did not understand: an alias confirmed earlier
+    settles it (the error goes and the row takes the alias's value); otherwise the error says which field it is
+    about and offers the closest choices (at most three), compared with every word the checker knows for each."""
+    aliases = aliases or {}
+    names = {columns.header(name): name for name in ("sex", "marital_status", "education", "category")}
+    names = {header: name for header, name in names.items() if name in columns.index}
     if not names:
         return
-    found = get_user_model().objects.annotate(folded=Lower("username")).filter(folded__in=among(names))
+    lookups = _lookups()
+    settled: dict[tuple[str, str], tuple[str | None, tuple[tuple[str, str], ...]]] = {}
+
+    def settle(name: str, value: str) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+        key = normalize_search(value)
+        alias = aliases.get((name, "", key))
+        if alias in lookups[name].values():
+            return alias, ()
+        scores: dict[str, float] = {}
+        words = set(key.split())
+        for synonym, choice in lookups[name].items():
+            # "janda" is in "janda mati" and "janda cerai": a word of both, so both are offered.
+            score = max(fuzz.ratio(key, synonym), 90 if words and words <= set(synonym.split()) else 0)
+            if score >= CHOICE_SUGGESTION_MIN and score > scores.get(choice, 0):
+                scores[choice] = score
+        labels = dict(Beneficiary._meta.get_field(name).flatchoices)
+        order = list(labels)
+        best = sorted(scores, key=lambda choice: (-scores[choice], order.index(choice) if choice in order else 0))
+        return None, tuple((choice, str(labels.get(choice, choice))) for choice in best[:3])
+
+    for row in rows:
+        if not any(problem.column in names for problem in row.errors):
+            continue
+        kept = []
+        for problem in row.errors:
+            name = names.get(problem.column)
+            if name is None or problem.field:
+                kept.append(problem)
+                continue
+            if (name, problem.value) not in settled:
+                settled[name, problem.value] = settle(name, problem.value)
+            value, suggestions = settled[name, problem.value]
+            if value is not None:
+                setattr(row, name, value)
+            else:
+                kept.append(
+                    Problem(problem.column, problem.value, problem.message, field=name, suggestions=suggestions)
+                )
+        row.errors[:] = kept
+
+
+def _resolve_facilitators(
+    rows: list[RowResult], columns: ColumnMap, programme, aliases: dict[tuple[str, str, str], str] | None = None
+) -> None:
+    """``pendamping`` names an active facilitator who works in the programme: by her user name (any case), by an
+    alias confirmed earlier, or by her full or first name when no other active facilitator of the programme has it
+    (case and spaces do not matter). Otherwise the error offers the programme's closest facilitators. Two queries:
+    the users named, and the programme's staff."""
+    aliases = aliases or {}
+    typed = {row.facilitator for row in rows if row.facilitator}
+    if not typed:
+        return
+    alias_of = {text: aliases.get(("facilitator", "", normalize_search(text))) for text in typed}
+    names = {text.casefold() for text in typed} | {alias.casefold() for alias in alias_of.values() if alias}
+    user_model = get_user_model()
+    found = user_model.objects.annotate(folded=Lower("username")).filter(folded__in=among(names))
     users = {user.username.casefold(): user for user in found}
-    staff = set(
-        ProgrammeStaff.objects.filter(programme=programme, user__in=[u.pk for u in users.values()]).values_list(
-            "user_id", flat=True
+    staff = list(
+        user_model.objects.filter(pk__in=ProgrammeStaff.objects.filter(programme=programme).values("user_id")).only(
+            "id", "username", "first_name", "last_name", "role", "is_active"
         )
     )
+    in_programme = {user.pk for user in staff}
+    active = [user for user in staff if user.is_facilitator and user.is_active]
+    by_name: dict[str, set[int]] = defaultdict(set)
+    for user in active:
+        for name in (user.get_full_name(), user.first_name):
+            if key := normalize_search(name):
+                by_name[key].add(user.pk)
+
+    def closest(
+        text: str, candidates: list, *, cutoff: int = FACILITATOR_SUGGESTION_MIN
+    ) -> tuple[tuple[str, str], ...]:
+        """(username, "Full Name (username)") of the candidates nearest ``text``, at most three."""
+        key = normalize_search(text)
+        scores = {}
+        for user in candidates:
+            keys = {normalize_search(n) for n in (user.username, user.get_full_name(), user.first_name)} - {""}
+            score = max((fuzz.WRatio(key, name) for name in keys), default=0) if key else 0
+            if score >= cutoff:
+                scores[user] = score
+        best = sorted(scores, key=lambda user: (-scores[user], user.username))[:3]
+        return tuple(
+            (u.username, f"{u.get_full_name()} ({u.username})" if u.get_full_name() else u.username) for u in best
+        )
+
+    outcomes: dict[str, tuple[int | None, str, tuple[tuple[str, str], ...]]] = {}
+    for text in typed:
+        user = users.get((alias_of[text] or "").casefold()) or users.get(text.casefold())
+        if user is None:
+            named = by_name.get(normalize_search(text), set())
+            if len(named) == 1:
+                outcomes[text] = (next(iter(named)), "", ())
+                continue
+            if named:
+                message = _("More than one facilitator of the programme has this name: write her user name.")
+                outcomes[text] = (None, message, closest(text, [u for u in active if u.pk in named], cutoff=0))
+                continue
+            message = _("There is no user with this user name, and no facilitator of the programme with this name.")
+        elif not user.is_facilitator or not user.is_active:
+            message = _("This user is not an active facilitator.")
+        elif user.pk not in in_programme:
+            message = _("This facilitator does not work in the programme %(programme)s.") % {"programme": programme}
+        else:
+            outcomes[text] = (user.pk, "", ())
+            continue
+        outcomes[text] = (None, message, closest(text, active))
     header = columns.header("facilitator")
     for row in rows:
         if not row.facilitator:
             continue
-        user = users.get(row.facilitator.casefold())
-        if user is None:
-            message = _("There is no user with this user name.")
-        elif not user.is_facilitator or not user.is_active:
-            message = _("This user is not an active facilitator.")
-        elif user.pk not in staff:
-            message = _("This facilitator does not work in the programme %(programme)s.") % {"programme": programme}
+        user_id, message, suggestions = outcomes[row.facilitator]
+        if user_id is not None:
+            row.facilitator_id = user_id
         else:
-            row.facilitator_id = user.pk
-            continue
-        row.errors.append(Problem(header, row.facilitator, message))
+            row.errors.append(Problem(header, row.facilitator, message, field="facilitator", suggestions=suggestions))
 
 
-def _resolve_business_types(rows: list[RowResult], columns: ColumnMap) -> None:
-    """``jenis_usaha`` names an active business type by its code, its name or part of it, or its English name."""
+def _resolve_business_types(
+    rows: list[RowResult], columns: ColumnMap, aliases: dict[tuple[str, str, str], str] | None = None
+) -> None:
+    """``jenis_usaha`` describes one business or several ("anyaman + kambing"), read by ``business.BusinessReader``
+    against the active business types: each business keeps the text as typed for its description, and what is not
+    clear becomes type Other with a warning, never a reason to refuse the row. The business name (``nama_usaha``)
+    is the first business's."""
     if not any(row.business_type for row in rows):
         return
-    types = list(BusinessType.objects.filter(is_active=True))
-    lookup: dict[str, set[int]] = defaultdict(set)
-    for business_type in types:
-        names = {business_type.code, business_type.name, business_type.name_en}
-        names |= set(business_type.name.split("/")) | set(business_type.name_en.split("/"))
-        for name in names:
-            if key := normalize_search(name):
-                lookup[key].add(business_type.pk)
+    reader = BusinessReader(list(BusinessType.objects.filter(is_active=True)), aliases)
     header = columns.header("business_type")
+    readings = {}
     for row in rows:
         if not row.business_type:
             continue
-        found = lookup.get(normalize_search(row.business_type), set())
-        if len(found) == 1:
-            row.business_type_id = next(iter(found))
-        else:
-            message = _("is not a business type. Use one of: %(names)s.") % {"names": ", ".join(t.code for t in types)}
-            row.errors.append(Problem(header, row.business_type, message))
+        reading = readings.get(row.business_type)
+        if reading is None:
+            reading = readings[row.business_type] = reader.read(row.business_type)
+        problems = [
+            Problem(header, doubt.value, doubt.message, field="business_type", suggestions=doubt.suggestions)
+            for doubt in reading.warnings
+        ]
+        if not reading.parts:  # not clear, and no type Other to fall back on
+            row.errors.extend(problems)
+            continue
+        row.warnings.extend(problems)
+        row.businesses = [
+            (type_id, (row.business_name or "") if position == 0 else "", description)
+            for position, (type_id, description) in enumerate(reading.parts)
+        ]
+        row.business_type_id = reading.parts[0][0]
 
 
 def fold(name: str) -> str:
@@ -340,18 +325,6 @@ def _record_class(model):
 def _records(model, queryset) -> list:
     record = _record_class(model)
     return [record(*values) for values in queryset.values_list(*(f.name for f in fields(record)))]
-
-
-def among(values) -> RawSQL:
-    """``values`` as a single query parameter, for ``field__in=among(values)``: one query however many values
-    (an array on PostgreSQL, JSON on SQLite)."""
-    values = list(values)
-    if not values:
-        raise ValueError("among() needs at least one value: skip the query instead")
-    if connection.vendor == "postgresql":
-        kind = "bigint" if isinstance(values[0], int) else "text"
-        return RawSQL(f"SELECT unnest(%s::{kind}[])", [values])
-    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(values, default=str)])
 
 
 def _load_registry(plan: ImportPlan) -> None:

@@ -68,9 +68,12 @@ class ImportPlan:
     enrolled: set[int] = field(default_factory=set)  # women already in the programme
     business_types: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))  # woman → her types
     enrol: list[int] = field(default_factory=list)  # row numbers whose woman joins the programme
-    new_business: list[int] = field(default_factory=list)  # row numbers that add a business
+    # The businesses to create: (row number, business type id, name, description), in row order.
+    new_business: list[tuple[int, int, str, str]] = field(default_factory=list)
     household_rows: dict[int, int] = field(default_factory=dict)  # id(household) → first row number naming it
     village_names: dict[str, str] = field(default_factory=dict)  # code → name, for the preview
+    # What village offices' spellings mean, confirmed earlier: (field, scope, key) → value (aliases.load_aliases).
+    aliases: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
     @property
     def rows(self) -> list[RowResult]:
@@ -100,16 +103,16 @@ def plan_rows(plan: ImportPlan) -> None:
         if woman is None:
             row.action = Action.NEW
             plan.enrol.append(row.number)
-            if row.business_type_id:
-                plan.new_business.append(row.number)
+            plan.new_business.extend((row.number, *business) for business in row.businesses)
             continue
         _plan_woman(plan, row, woman)
         if woman.id not in plan.enrolled:
             plan.enrol.append(row.number)
             row.changes.append((_("Programme"), "", str(plan.programme)))
-        if row.business_type_id and row.business_type_id not in plan.business_types[woman.id]:
-            plan.new_business.append(row.number)
-            row.changes.append((_("Business"), "", row.business_type))
+        starting = [business for business in row.businesses if business[0] not in plan.business_types[woman.id]]
+        if starting:
+            plan.new_business.extend((row.number, *business) for business in starting)
+            row.changes.append((_("Business"), "", "; ".join(description for _type, _name, description in starting)))
         row.action = Action.UPDATE if row.changes else Action.UNCHANGED
 
 

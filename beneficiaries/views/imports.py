@@ -7,6 +7,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,14 +17,26 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRefresh
 
+from pekka.forms import errors_text
 from pekka.permissions import can_import_beneficiaries, require
 from pekka.programmes.models import Programme
 from pekka.spreadsheets import max_bytes, max_rows, too_big_message
 
+from ..importing.aliases import REGION_FIELDS, alias_key, remember_alias
 from ..importing.batches import write_error_file
 from ..importing.columns import COLUMNS, write_template
 from ..importing.plan import Action
-from ..models import IdentifierAccess, ImportBatch, ImportStatus
+from ..models import (
+    BusinessType,
+    Category,
+    Education,
+    IdentifierAccess,
+    ImportAlias,
+    ImportBatch,
+    ImportStatus,
+    MaritalStatus,
+    Sex,
+)
 from ..services import log_identifier_access
 from ..tasks import recheck_import, request_commit, start_import
 
@@ -72,6 +85,47 @@ class CommitForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Otherwise the valid rows are imported and the invalid ones left out."),
     )
+
+
+class MappingForm(forms.Form):
+    """One value of the file mapped to what the registry calls it, for every row that carries it."""
+
+    field = forms.ChoiceField(choices=ImportAlias.Field.choices)
+    scope = forms.CharField(required=False, max_length=13)
+    typed = forms.CharField(max_length=150)
+    value = forms.CharField(max_length=150, error_messages={"required": gettext_lazy("Choose what it means.")})
+
+
+GROUPS_SHOWN = 100
+
+
+def _value_choices(field: str, programme) -> list[tuple[str, str]]:
+    """What a value of a non-region column may be mapped to (regions are searched on the server)."""
+    if field == "business_type":
+        return [(t.code, str(t)) for t in BusinessType.objects.filter(is_active=True)]
+    if field == "facilitator":
+        staff = programme.staff.filter(is_active=True).order_by("username")
+        return [(u.username, f"{u.get_full_name() or u.username} ({u.username})") for u in staff if u.is_facilitator]
+    choices = {"sex": Sex, "marital_status": MaritalStatus, "education": Education, "category": Category}.get(field)
+    return [(str(v), str(label)) for v, label in choices.choices] if choices else []
+
+
+def _groups_for_page(batch: ImportBatch) -> list[dict]:
+    """The report's grouped problems with what the page needs to offer a choice for each."""
+    labels = dict(ImportAlias.Field.choices)
+    levels = {field: int(level) for field, level in REGION_FIELDS.items()}
+    cache: dict[str, list] = {}
+    groups = []
+    for group in (batch.report or {}).get("groups", [])[:GROUPS_SHOWN]:
+        field = group["field"]
+        options = [tuple(s) for s in group["suggestions"]]
+        if field not in levels:
+            if field not in cache:
+                cache[field] = _value_choices(field, batch.programme)
+            offered = {value for value, _label in options}
+            options += [choice for choice in cache[field] if choice[0] not in offered]
+        groups.append(group | {"label": labels.get(field, field), "level": levels.get(field), "options": options})
+    return groups
 
 
 def _batch_or_404(request, pk: int) -> ImportBatch:
@@ -132,6 +186,8 @@ def import_detail(request, pk):
             "commit_form": CommitForm(),
             "has_changes": batch.new_count + batch.update_count > 0,
             "other_sheets": [s for s in report.get("sheets", []) if s != report.get("sheet")],
+            "groups": _groups_for_page(batch),
+            "acceptable": sum(1 for g in report.get("groups", []) if g["severity"] == "error" and g["suggestions"]),
         },
     )
 
@@ -167,6 +223,51 @@ def import_commit(request, pk):
         batch.refresh_from_db()
         if batch.status == ImportStatus.COMMITTED:
             messages.success(request, _("The file has been imported."))
+    return redirect("beneficiaries:import_detail", batch.pk)
+
+
+@require_POST
+def import_map(request, pk):
+    """Maps a value of the file (a misspelt kecamatan, "kiosk", "janda cerai mati") to what it means, remembered as
+    an alias for every later list, then checks the file again without a new upload. With ``semua``, every blocking
+    value that has a suggestion takes its first one."""
+    batch = _batch_or_404(request, pk)
+    if batch.status != ImportStatus.CHECKED or not batch.file:
+        messages.error(request, _("This file is not waiting to be imported."))
+        return redirect("beneficiaries:import_detail", batch.pk)
+    groups = (batch.report or {}).get("groups", [])
+    if request.POST.get("semua"):
+        chosen = [
+            (g["field"], g["scope"], g["value"], g["suggestions"][0][0])
+            for g in groups
+            if g["severity"] == "error" and g["suggestions"]
+        ]
+    else:
+        form = MappingForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, errors_text(form))
+            return redirect("beneficiaries:import_detail", batch.pk)
+        data = form.cleaned_data
+        wanted = (data["field"], data["scope"], alias_key(data["field"], data["typed"]))
+        if not any((g["field"], g["scope"], alias_key(g["field"], g["value"])) == wanted for g in groups):
+            raise Http404  # only values this file's check asked about
+        chosen = [(data["field"], data["scope"], data["typed"], data["value"])]
+    saved = 0
+    for field, scope, typed, value in chosen:
+        try:
+            remember_alias(field=field, scope=scope, typed=typed, value=value, by=request.user, batch=batch)
+            saved += 1
+        except ValidationError as error:
+            messages.error(request, f"“{typed}”: {' '.join(error.messages)}")
+    if saved:
+        recheck_import(batch=batch, sheet=batch.sheet)
+        message = ngettext(
+            "%(n)s value mapped; it will be read this way in every list from now on. The file is being checked again.",
+            "%(n)s values mapped; they will be read this way in every list from now on. The file is being checked "
+            "again.",
+            saved,
+        )
+        messages.success(request, message % {"n": saved})
     return redirect("beneficiaries:import_detail", batch.pk)
 
 

@@ -37,10 +37,13 @@
       '</div><div class="region-parents">' + escapeHtml(parents || "") + "</div></div>";
   }
 
-  // <select data-region-picker="/wilayah/cari/" data-level="4">: search the region list on the server.
+  // <select data-region-picker="/wilayah/cari/" data-level="4" [data-within="13.75"]>: search the region list on
+  // the server (a level, inside a region).
   function initRegionPicker(select) {
-    const level = select.dataset.level;
-    initServerSearch(select, select.dataset.regionPicker, level ? { level: level } : {}, {
+    const params = {};
+    if (select.dataset.level) params.level = select.dataset.level;
+    if (select.dataset.within) params.within = select.dataset.within;
+    initServerSearch(select, select.dataset.regionPicker, params, {
       plugins: select.multiple ? ["remove_button"] : [],
       render: {
         option: (item) => optionWithParents(item.label || item.text, item.parents),

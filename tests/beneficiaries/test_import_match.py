@@ -123,7 +123,8 @@ def test_new_row_is_planned_with_its_household_enrolment_and_business(regions, p
     (row,) = plan.rows
     assert row.action == Action.NEW
     assert [(h.kk_number, h.village_id, h.rt) for h in plan.new_households] == [(KK, "13.75.02.1008", "003")]
-    assert plan.enrol == [row.number] and plan.new_business == [row.number]
+    assert plan.enrol == [row.number]
+    assert plan.new_business == [(row.number, business_type("sulaman").pk, "", "Sulaman")]
 
 
 def test_a_new_woman_needs_a_village(regions, programme):
@@ -196,9 +197,11 @@ def test_facilitator_must_work_in_the_programme(regions, programme, facilitator,
     ] == ["does not work in", "not an active facilitator", "no user"]
 
 
-def test_unknown_business_type_lists_the_types(regions, programme):
+def test_unknown_business_type_imports_as_other_with_a_warning(regions, programme):
     (row,) = rows_of("nama;desa;jenis_usaha\nSiti;Garegeh;pabrik pesawat\n", programme)
-    assert "sulaman" in row.messages()[0]
+    assert row.action == Action.NEW
+    assert row.businesses == [(business_type("lainnya").pk, "", "pabrik pesawat")]
+    assert "type set to Other" in row.warnings[0].message
 
 
 def test_women_sharing_a_new_family_card_share_one_household(regions, programme):
@@ -217,11 +220,12 @@ def test_match_queries_do_not_grow_with_rows(regions, programme, facilitator, dj
         return "nama;nik;no_kk;tanggal_lahir;desa;kecamatan;rt;jenis_usaha;pendamping\n" + "\n".join(lines) + "\n"
 
     small, large = (parse_rows(io.BytesIO(text(n).encode()), filename="x.csv") for n in (5, 50))
-    # Kecamatan codes of the NIKs; villages; kecamatan named; their ancestors; facilitators; their programme staff;
-    # business types; women by NIK; households by KK; women in those households; village names.
-    with django_assert_max_num_queries(11):
+    # The aliases; kecamatan codes of the NIKs; the region matcher's three (provinces to kecamatan, the villages of
+    # the kecamatan named, villages named anywhere); facilitators; their programme staff; business types; women by
+    # NIK; households by KK; women in those households; village names.
+    with django_assert_max_num_queries(12):
         match_rows(small, programme=programme)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         plan = match_rows(large, programme=programme)
     assert plan.counts[Action.NEW] == 50
 

@@ -148,6 +148,8 @@ TABLE: dict[str, Row] = {
     "beneficiaries:import_detail": Row("batch", everyone(FORBIDDEN, admin=OK)),
     "beneficiaries:import_progress": Row("batch", everyone(FORBIDDEN, admin=REDIRECT)),  # no htmx: to the page
     "beneficiaries:import_commit": Row("batch", everyone(FORBIDDEN, admin=REDIRECT), method=POST),
+    # An empty POST: not waiting (the batch fixture is queued), so back to the page with a message.
+    "beneficiaries:import_map": Row("batch", everyone(FORBIDDEN, admin=REDIRECT), method=POST),
     # An admin's empty POST names no sheet of the workbook: 404 after the rights check.
     "beneficiaries:import_recheck": Row("batch", everyone(FORBIDDEN, admin=NOT_FOUND), method=POST),
     "beneficiaries:import_file": Row("batch", everyone(FORBIDDEN, admin=OK)),
