@@ -158,3 +158,23 @@ def test_an_official_name_is_never_mapped_to_another_region(admin):
         remember_alias(field="district", scope="13.75", typed="Guguak Panjang", value=village.parent.code, by=admin)
     assert other.code != village.parent.code
     assert not ImportAlias.objects.exists()
+
+
+def test_the_error_file_carries_the_suggestions_and_the_spreadsheets_row_numbers(db, login, admin, programme):
+    import io
+
+    import openpyxl
+
+    from tests.beneficiaries import messy
+
+    messy.messy_regions()
+    client = login(admin)
+    batch = upload(client, programme, messy.messy_list(), name="daftar.csv")
+    response = client.get(reverse("beneficiaries:import_error_file", args=[batch.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
+    response.close()
+    by_no = {row[1]: row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}  # column B is the list's "No"
+    first = by_no["1"] if "1" in by_no else by_no[1]
+    # No 1 is on the spreadsheet's row 3 (a title line, then the header).
+    assert first.startswith(f"Row {messy.row_number(1)}, column “Kecamatan” (“{messy.LOOSE_DISTRICT}”)")
+    assert f"({messy.DISTRICT_CODE})" in first

@@ -12,7 +12,7 @@ MESSY_LIST = (
     "NAMA;NIK;Tgl. Lahir;Desa/Kelurahan;Kecamatan;No HP;Jenis Usaha;Keterangan\n"
     "SITI AMINAH;1375 0245 0880 0012;05-08-1980;garegeh;Mandiangin Koto Selayan;0812 6600 1234;sulaman;\n"
     "ROSMAINI BINTI YUNUS;'1375024508800029;5 Agustus 1980;KEL. GAREGEH;;;;pindahan\n"
-    "YUSNANI;12345;31/02/1980;Garegehh;Mandiangin Koto Selayan;;;\n"
+    "YUSNANI;12345;31/02/1980;Garegah;Mandiangin Koto Selayan;;;\n"
 )
 
 
@@ -35,7 +35,7 @@ def test_admin_imports_a_messy_list_on_a_phone(page, live_server, log_in, admin,
     errors = page.get_by_test_id("import-errors")
     expect(errors).to_contain_text("12345")
     expect(errors).to_contain_text("31/02/1980")
-    expect(errors).to_contain_text("Garegehh")
+    expect(errors).to_contain_text("Garegah")  # one letter off: a suggestion, never taken
     expect(page.get_by_test_id("unknown-columns")).to_contain_text("Keterangan")
     expect(page.locator("#rows-new")).to_contain_text("Siti Aminah")
     expect(page.locator("#rows-new")).to_contain_text("Rosmaini binti Yunus")

@@ -2,12 +2,15 @@
 lists are shown once each, she accepts the suggestions in one click, the file is checked again without a new upload,
 and the women are in the registry."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
 from beneficiaries.models import Beneficiary, ImportAlias
 from tests.beneficiaries import messy
 from tests.beneficiaries.factories import business_type
+from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,6 +43,8 @@ def test_admin_settles_each_loose_value_once_and_imports_the_list(
     expect(district.locator("select option").first).to_contain_text(messy.DISTRICT_CODE)
     expect(groups.locator("[data-testid=import-group][data-field=village]")).to_have_count(3)
     shoot("import-groups-laptop")
+    if SCREENSHOTS:  # the part she works in, at the size she sees it
+        groups.screenshot(path=str(Path(SCREENSHOTS) / "import-groups-section-laptop.png"))
 
     page.get_by_test_id("accept-all").click()
     expect(page.locator("body")).to_contain_text("dipetakan")  # "3 nilai dipetakan; …"
