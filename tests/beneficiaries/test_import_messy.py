@@ -434,3 +434,17 @@ def test_a_mapping_file_in_english_maps_what_it_names(regions, programme, admin,
     assert code == 1
     # The kelurahan near misses are not in the mapping: their twelve rows still wait.
     assert Beneficiary.objects.count() == 45 - len(NEAR_MISS_ROWS) == 33
+
+
+def test_the_suggestions_file_is_a_mapping_file_to_edit(regions, programme, admin, command_env):
+    path = write(command_env, "daftar.csv", messy.messy_list())
+    suggestions = command_env / "peta.csv"
+    output, code = run(path, "--programme", programme.slug, "--dry-run", "--suggestions-file", suggestions)
+    assert code == 1 and not ImportAlias.objects.exists()
+    lines = suggestions.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("kolom;wilayah;nilai;kode")
+    assert f"district;{messy.LOOSE_DISTRICT_SCOPE};{messy.LOOSE_DISTRICT};{messy.DISTRICT_CODE};30;" in "\n".join(lines)
+    # Read back as it was written: a value left without a code (the village that does not exist) is not mapped.
+    output, code = run(path, "--programme", programme.slug, "--mapping", suggestions, "--user", admin.username)
+    assert Beneficiary.objects.count() == 45, output
+    assert not ImportAlias.objects.filter(typed="Jatimulyo").exists()

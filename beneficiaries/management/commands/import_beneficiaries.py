@@ -157,8 +157,8 @@ class Command(BaseCommand):
         mapping = []
         for number, row in enumerate(rows[1:], start=2):
             cells = {name: (row[i].strip() if i is not None and i < len(row) else "") for name, i in where.items()}
-            if not any(cells[n] for n in ("field", "value", "code")):
-                continue
+            if not cells["code"]:
+                continue  # a value left without a code (an unknown village in a suggestions file) is not mapped
             field = cells["field"] if cells["field"] in fields else ALIASES.get(header_key(cells["field"]), "")
             if field not in fields:
                 message = _("Mapping file, row %(row)s: “%(field)s” is not a column that can be mapped.")
