@@ -86,5 +86,12 @@ bench-import: export SECRET_KEY ?= $(TEST_SECRET_KEY)
 bench-import: setup
 	$(PY) bench/import_bench.py --postgres $(BENCH_IMPORT_PG) $(BENCH_IMPORT_ARGS)
 
+# Field app budget on a throttled 3G line (bench/README.md): the load bench's database and server, Chromium with
+# network emulation, the scale data's facilitator (330 women).
+.PHONY: bench-offline
+bench-offline: setup
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/offline_bench.py --beneficiaries $(BENCH_BENEFICIARIES) \
+		$(BENCH_OFFLINE_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -1,3 +1,5 @@
+import uuid
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
@@ -164,6 +166,8 @@ class GroupStatusForm(forms.Form):
 
 
 class MeetingForm(forms.ModelForm):
+    # Made when the form is shown and kept by the phone's outbox: the same meeting sent twice is recorded once.
+    client_uuid = forms.UUIDField(widget=forms.HiddenInput, required=False)
     attendees = forms.ModelMultipleChoiceField(
         label=_("Members present"),
         queryset=Beneficiary.objects.none(),
@@ -181,6 +185,8 @@ class MeetingForm(forms.ModelForm):
         }
 
     def __init__(self, *args, group, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("client_uuid", uuid.uuid4())
         super().__init__(*args, **kwargs)
         # Everybody who was a member at some point: whether she was a member *on the day* is the service's rule.
         self.fields["attendees"].queryset = Beneficiary.objects.filter(

@@ -221,6 +221,9 @@ class Meeting(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # The key of the meeting form that recorded it (made when the form is shown, kept by the phone's outbox): the
+    # same form sent again is recorded once. Meetings made by a group session's visit carry the visit's key instead.
+    client_uuid = models.UUIDField(_("form id"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords(m2m_fields=[attendees])
 
@@ -228,6 +231,7 @@ class Meeting(models.Model):
         verbose_name = _("group meeting")
         verbose_name_plural = _("group meetings")
         ordering = ["-held_on", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["client_uuid"], name="meeting_form_used_once")]
 
     def __str__(self):
         return f"{self.group} — {self.held_on:%d/%m/%Y}"

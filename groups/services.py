@@ -1,9 +1,10 @@
 """Every write to a group that has rules: membership and officers, status, meetings and agreements."""
 
 import datetime as dt
+import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary, Enrolment, EnrolmentStatus
@@ -157,7 +158,6 @@ def set_officers(*, group: Group, officers: dict[str, Beneficiary | None], on: d
     )
 
 
-@transaction.atomic
 def record_meeting(
     *,
     group: Group,
@@ -168,8 +168,49 @@ def record_meeting(
     place: str = "",
     decisions: str = "",
     next_meeting_on: dt.date | None = None,
+    client_uuid: uuid.UUID | None = None,
 ) -> Meeting:
-    """Records a group meeting; only people who were members on that day can be marked present."""
+    """Records a group meeting; only people who were members on that day can be marked present.
+
+    ``client_uuid`` is the meeting form's key: the same form sent again (a double tap, the phone's outbox retrying)
+    returns the meeting it recorded; the same key with another group, date, topic or attendance is refused."""
+    attendees = list(attendees)
+    fields = {
+        "held_on": held_on,
+        "topic": topic,
+        "place": place,
+        "decisions": decisions,
+        "next_meeting_on": next_meeting_on,
+    }
+    if client_uuid is not None and (first := Meeting.objects.filter(client_uuid=client_uuid).first()):
+        return _same_meeting(first, group=group, attendees=attendees, **fields)
+    try:
+        with transaction.atomic():
+            return _record_meeting(group=group, attendees=attendees, by=by, client_uuid=client_uuid, **fields)
+    except IntegrityError:
+        # Two copies of the same form arrived together: the other one won the unique key.
+        first = Meeting.objects.filter(client_uuid=client_uuid).first() if client_uuid else None
+        if first is None:
+            raise
+        return _same_meeting(first, group=group, attendees=attendees, **fields)
+
+
+def _same_meeting(meeting: Meeting, *, group, attendees, **fields) -> Meeting:
+    """The meeting a repeated key recorded, provided the form sent the same values again."""
+    recorded = {name: getattr(meeting, name) for name in fields}
+    present = set(meeting.attendees.values_list("pk", flat=True))
+    if meeting.group_id != group.pk or recorded != fields or present != {b.pk for b in attendees}:
+        raise ValidationError(
+            _(
+                "This form was already sent with different values. Nothing new was saved: "
+                "open the form again to record another meeting."
+            ),
+            code="key_reused",
+        )
+    return meeting
+
+
+def _record_meeting(*, group, held_on, attendees, by, client_uuid, next_meeting_on, **fields) -> Meeting:
     if next_meeting_on and next_meeting_on <= held_on:
         raise ValidationError({"next_meeting_on": _("The next meeting must be after this one.")})
     members_then = set(group.memberships.current(on=held_on).values_list("beneficiary_id", flat=True))
@@ -184,11 +225,10 @@ def record_meeting(
     meeting = Meeting.objects.create(
         group=group,
         held_on=held_on,
-        topic=topic,
-        place=place,
-        decisions=decisions,
         next_meeting_on=next_meeting_on,
         recorded_by=by,
+        client_uuid=client_uuid,
+        **fields,
     )
     meeting.attendees.set(attendees)
     return meeting

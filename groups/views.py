@@ -338,6 +338,8 @@ def meeting_create(request, pk):
     form = MeetingForm(request.POST or None, group=group)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        key = data["client_uuid"]
+        repeated = key is not None and Meeting.objects.filter(client_uuid=key).exists()
         try:
             meeting = record_meeting(
                 group=group,
@@ -348,10 +350,14 @@ def meeting_create(request, pk):
                 next_meeting_on=data["next_meeting_on"],
                 attendees=list(data["attendees"]),
                 by=request.user,
+                client_uuid=key,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            if repeated:
+                messages.info(request, _("This meeting was already recorded; here it is."))
+                return redirect("groups:meeting_detail", group.pk, meeting.pk)
             messages.success(
                 request,
                 _("Meeting recorded: %(n)d of %(total)d members present.")

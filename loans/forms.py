@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Beneficiary
+from mentoring.forms import FormMadeAtField
 from pekka.money import RupiahField
 from pekka.programmes.models import Programme
 from pekka.widgets import DateInput, RemoteSelect
@@ -20,9 +21,12 @@ from .models import CapitalGrant, LoanProduct
 
 class _Keyed(forms.Form):
     """A form that posts money carries a key made when it is shown (a hidden UUID): the service records what the
-    same key sends once, so a double tap or a phone retrying on a slow line posts nothing twice."""
+    same key sends once, so a double tap or a phone retrying on a slow line posts nothing twice. It carries when it
+    was made too (``form_made_at``), so that money sent from a phone that was offline lands when the loan moved
+    meanwhile."""
 
     client_uuid = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    form_made_at = FormMadeAtField()
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {})

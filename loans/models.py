@@ -528,6 +528,9 @@ class Repayment(models.Model):
         null=True,
         blank=True,
     )
+    # Money received in the field for a loan that was paid meanwhile (``loans.services``): recorded in full, what
+    # exceeds the balance stays unallocated as the borrower's credit, for a coordinator to refund or apply.
+    beyond_balance = models.BooleanField(_("accepted beyond the balance"), default=False, editable=False)
 
     objects = RepaymentQuerySet.as_manager()
 

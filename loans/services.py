@@ -19,6 +19,18 @@ first post recorded and writes nothing; the same key with other values is refuse
 
 The key is optional for callers that are not forms (the demo and scale data, imports, tests): they cannot send
 the same thing twice by accident, and the forms always pass one (``loans.forms._Keyed``).
+
+Money received in the field is a fact. A repayment or collection sheet made offline may arrive after the loan
+moved: when the form (its ``form_made_at``) is older than what happened, the money is recorded anyway, once, and the
+coordinators' review list (``mentoring.FieldReview``) says what happened meanwhile:
+
+- the loan was written off: the repayment is a recovery (allocated to the schedule as ever; the loan stays written
+  off, and the fund gets the principal back);
+- a repayment was reversed: the payment is allocated as any other;
+- other payments were recorded meanwhile and the balance is smaller than the money: the repayment is recorded in
+  full (``beyond_balance``) and what exceeds the balance stays unallocated, the borrower's credit (``loan_credit``).
+
+Without a ``form_made_at`` older than the change, the old refusals stand.
 """
 
 import datetime as dt
@@ -28,10 +40,13 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import Membership
+from mentoring.models import ReviewKind, ReviewReason
+from mentoring.reviews import made_at_is_credible, open_review
 from pekka.money import ZERO, format_rupiah, to_rupiah
 
 from .models import (
@@ -297,9 +312,11 @@ def post_repayment(
     recorded_by,
     receipt_no: str = "",
     client_uuid: uuid.UUID | None = None,
+    form_made_at: dt.datetime | None = None,
 ) -> Repayment:
     """Records money a borrower paid and allocates it (penalty, fees, interest, principal; oldest instalment
-    first; the rest to the next instalments). Paying more than the loan's balance is refused.
+    first; the rest to the next instalments). Paying more than the loan's balance, or into a written-off loan, is
+    refused, unless the loan moved after ``form_made_at`` (see the module's docstring).
 
     ``client_uuid`` is the repayment form's key: the same key again returns the repayment it recorded (even once
     the loan is repaid); the same key with another loan, amount, date or receipt is refused.
@@ -313,6 +330,7 @@ def post_repayment(
                 recorded_by=recorded_by,
                 receipt_no=receipt_no,
                 client_uuid=client_uuid,
+                form_made_at=form_made_at,
             )
     except IntegrityError:
         # The same key reached another loan's lock at the same moment; the other post won the unique key.
@@ -334,7 +352,9 @@ def _same_repayment(first: Repayment, *, loan, amount, paid_on, receipt_no) -> R
     return first
 
 
-def _post_repayment(*, loan, amount, paid_on, recorded_by, receipt_no, client_uuid, sheet=None) -> Repayment:
+def _post_repayment(
+    *, loan, amount, paid_on, recorded_by, receipt_no, client_uuid, sheet=None, form_made_at=None
+) -> Repayment:
     loan = _locked(loan)
     amount = to_rupiah(amount)
     if client_uuid is not None:
@@ -342,7 +362,8 @@ def _post_repayment(*, loan, amount, paid_on, recorded_by, receipt_no, client_uu
         first = Repayment.objects.filter(client_uuid=client_uuid).first()
         if first is not None:
             return _same_repayment(first, loan=loan, amount=amount, paid_on=paid_on, receipt_no=receipt_no)
-    if loan.status == LoanStatus.WRITTEN_OFF:
+    moved = _moved_since(loan, form_made_at)
+    if loan.status == LoanStatus.WRITTEN_OFF and not moved.written_off:
         raise ValidationError(_("This loan has been written off."))
     if amount <= 0:
         raise ValidationError(_("The amount must be more than zero."))
@@ -352,11 +373,13 @@ def _post_repayment(*, loan, amount, paid_on, recorded_by, receipt_no, client_uu
         raise ValidationError(_("The payment date cannot be before the loan was disbursed."))
     instalments = list(loan.instalments.order_by("number"))
     balance = _outstanding(instalments)
-    if amount > balance:
+    beyond = amount > balance
+    if beyond and not moved.paid:
         raise ValidationError(
             _("%(amount)s is more than the balance of %(balance)s.")
             % {"amount": format_rupiah(amount), "balance": format_rupiah(balance)}
         )
+    closed_on = loan.closed_on
     repayment = Repayment.objects.create(
         loan=loan,
         paid_on=paid_on,
@@ -365,9 +388,76 @@ def _post_repayment(*, loan, amount, paid_on, recorded_by, receipt_no, client_uu
         recorded_by=recorded_by,
         client_uuid=client_uuid,
         sheet=sheet,
+        beyond_balance=beyond,
     )
     _reallocate(loan, instalments)
+    _review_what_moved(
+        repayment, moved, form_made_at=form_made_at, credit=amount - balance if beyond else None, closed_on=closed_on
+    )
     return repayment
+
+
+@dataclass(frozen=True)
+class _Moved:
+    """What happened to a loan after a field form was made."""
+
+    written_off: bool = False
+    paid: bool = False  # other repayments were recorded since
+    reversal: Repayment | None = None  # the latest reversal recorded since
+
+
+def _moved_since(loan: Loan, form_made_at) -> _Moved:
+    """What happened to the (locked) loan after ``form_made_at``; nothing when the phone's time is missing or not
+    credible. The write-off has a date only: written off on the day the form was made or later counts."""
+    if not made_at_is_credible(form_made_at):
+        return _Moved()
+    since = loan.repayments.filter(recorded_at__gt=form_made_at)
+    return _Moved(
+        written_off=loan.status == LoanStatus.WRITTEN_OFF and loan.written_off_on >= timezone.localdate(form_made_at),
+        paid=since.filter(reverses__isnull=True).exists(),
+        reversal=since.filter(reverses__isnull=False).order_by("-recorded_at", "-pk").first(),
+    )
+
+
+def _review_what_moved(repayment: Repayment, moved: _Moved, *, form_made_at, credit, closed_on) -> None:
+    """Opens the review items of money that landed although the loan moved."""
+    loan = repayment.loan
+    common = {
+        "kind": ReviewKind.REPAYMENT,
+        "repayment": repayment,
+        "loan": loan,
+        "author": repayment.recorded_by,
+        "programme_id": loan.product.fund.programme_id,
+        "beneficiary": loan.beneficiary,
+        "group": repayment.sheet.group if repayment.sheet_id else loan.group,
+        "form_made_at": form_made_at,
+    }
+    if loan.status == LoanStatus.WRITTEN_OFF:
+        open_review(
+            reason=ReviewReason.WRITTEN_OFF,
+            happened_on=loan.written_off_on,
+            detail=loan.write_off_reason[:200],
+            **common,
+        )
+    if moved.reversal is not None:
+        open_review(
+            reason=ReviewReason.REPAYMENT_REVERSED,
+            happened_on=moved.reversal.paid_on,
+            amount=-moved.reversal.amount,
+            detail=moved.reversal.reversal_reason[:200],
+            **common,
+        )
+    if credit is not None:
+        open_review(reason=ReviewReason.LOAN_REPAID, happened_on=closed_on or loan.closed_on, amount=credit, **common)
+
+
+def loan_credit(loan: Loan) -> Decimal:
+    """Money received for the loan that no instalment took (a field payment that arrived after it was paid)."""
+    received = loan.repayments.standing().aggregate(s=Sum("amount"))["s"] or ZERO
+    allocated = RepaymentAllocation.objects.filter(repayment__loan=loan).aggregate(
+        s=Sum(F("penalty") + F("fee") + F("interest") + F("principal"))
+    )["s"]
+    return received - (allocated or ZERO)
 
 
 def post_collection_sheet(
@@ -377,8 +467,10 @@ def post_collection_sheet(
     payments: list[tuple[Loan, object, str]],
     recorded_by,
     client_uuid: uuid.UUID | None = None,
+    form_made_at: dt.datetime | None = None,
 ) -> list[Repayment]:
-    """Records a group meeting's payments (loan, amount, receipt number) all at once: every one or none.
+    """Records a group meeting's payments (loan, amount, receipt number) all at once: every one or none. A loan
+    that moved after ``form_made_at`` takes its payment as ``post_repayment`` says.
 
     Zero amounts are skipped. Refused as a whole, with each row's reason keyed ``"<loan id>"``, when any row is
     refused. With ``client_uuid`` (the sheet form's key) the sheet is kept as a ``CollectionSheet`` row under that
@@ -389,7 +481,12 @@ def post_collection_sheet(
     try:
         with transaction.atomic():
             return _post_collection_sheet(
-                group=group, paid_on=paid_on, payments=payments, recorded_by=recorded_by, client_uuid=client_uuid
+                group=group,
+                paid_on=paid_on,
+                payments=payments,
+                recorded_by=recorded_by,
+                client_uuid=client_uuid,
+                form_made_at=form_made_at,
             )
     except IntegrityError:
         first = CollectionSheet.objects.filter(client_uuid=client_uuid).first() if client_uuid else None
@@ -408,7 +505,7 @@ def _same_sheet(sheet: CollectionSheet, *, group, paid_on, payments) -> list[Rep
     return repayments
 
 
-def _post_collection_sheet(*, group, paid_on, payments, recorded_by, client_uuid) -> list[Repayment]:
+def _post_collection_sheet(*, group, paid_on, payments, recorded_by, client_uuid, form_made_at) -> list[Repayment]:
     sheet = None
     if client_uuid is not None:
         first = CollectionSheet.objects.filter(client_uuid=client_uuid).first()
@@ -434,6 +531,7 @@ def _post_collection_sheet(*, group, paid_on, payments, recorded_by, client_uuid
                         receipt_no=receipt_no,
                         client_uuid=None,
                         sheet=sheet,
+                        form_made_at=form_made_at,
                     )
                 )
         except ValidationError as exc:
@@ -478,8 +576,11 @@ def _reallocate(loan: Loan, instalments: list[Instalment]) -> None:
             setattr(instalment, f"{part}_paid", ZERO)
         instalment.completed_on = None
     allocations = []
-    for repayment in loan.repayments.standing().order_by("paid_on", "pk"):
-        allocations.extend(allocate_repayment(repayment, instalments))
+    standing = list(loan.repayments.standing().order_by("paid_on", "pk"))
+    # Money accepted beyond the balance stays unallocated (credit); for any other loan a remainder is an error.
+    credit_allowed = any(r.beyond_balance for r in standing)
+    for repayment in standing:
+        allocations.extend(allocate_repayment(repayment, instalments, credit_allowed=credit_allowed))
     RepaymentAllocation.objects.filter(repayment__loan=loan).delete()
     RepaymentAllocation.objects.bulk_create(allocations)
     Instalment.objects.bulk_update(instalments, [*(f"{part}_paid" for part in PARTS), "completed_on"])
@@ -492,8 +593,11 @@ def _reallocate(loan: Loan, instalments: list[Instalment]) -> None:
         loan.save(update_fields=["status", "closed_on"])
 
 
-def allocate_repayment(repayment: Repayment, instalments: list[Instalment]) -> list[RepaymentAllocation]:
-    """Spreads one repayment over the instalments (updated in place), oldest first, part by part."""
+def allocate_repayment(
+    repayment: Repayment, instalments: list[Instalment], *, credit_allowed: bool = False
+) -> list[RepaymentAllocation]:
+    """Spreads one repayment over the instalments (updated in place), oldest first, part by part; what no
+    instalment takes is an error unless ``credit_allowed`` (the loan took money beyond its balance)."""
     left, allocations = repayment.amount, []
     for instalment in instalments:
         if not left:
@@ -510,7 +614,7 @@ def allocate_repayment(repayment: Repayment, instalments: list[Instalment]) -> l
             allocations.append(RepaymentAllocation(repayment=repayment, instalment=instalment, **taken))
             if instalment.remaining == 0:
                 instalment.completed_on = repayment.paid_on
-    if left:
+    if left and not credit_allowed:
         # The balance check on posting makes this impossible; a failure here means the data is inconsistent.
         raise ValidationError(_("The repayments are more than the loan's balance."))
     return allocations

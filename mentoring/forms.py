@@ -1,5 +1,6 @@
 """Input shapes for mentoring. Forms validate and explain; mentoring/services.py writes."""
 
+import datetime as dt
 import uuid
 
 from crispy_forms.helper import FormHelper
@@ -17,7 +18,7 @@ from pekka.programmes.models import Programme
 from pekka.regions.models import Region
 from pekka.widgets import DateInput
 
-from .models import INDIVIDUAL_TYPES, Aspect, Training, VisitType
+from .models import INDIVIDUAL_TYPES, Aspect, ReviewKind, Training, VisitType
 from .periods import Quarter, recent_quarters
 
 MAX_PHOTOS = 5
@@ -102,10 +103,39 @@ def staff_for(user, programmes):
     return get_user_model().objects.filter(Q(pk=user.pk) | Q(pk__in=staff_choices(programmes).values("pk")))
 
 
+class FormMadeAtField(forms.DateTimeField):
+    """When the form was made: filled when it is shown (ISO time, kept with the phone's draft and outbox entry),
+    sent back hidden. Optional, and a value that is not a time counts as none: it only tells whether the world
+    moved while the form waited (``mentoring.reviews``), so it can never make a form fail."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("initial", timezone.now)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            return None
+
+    def prepare_value(self, value):
+        if isinstance(value, dt.datetime):
+            return timezone.localtime(value).isoformat(timespec="seconds")
+        return value
+
+    def read(self, data) -> dt.datetime | None:
+        """The time a posted form carries, before (or without) validating the rest of it."""
+        return self.to_python(data.get("form_made_at"))
+
+
 class VisitFormBase(forms.Form):
     """What every visit records; the beneficiary and group forms add their parts."""
 
     client_uuid = forms.UUIDField(widget=forms.HiddenInput)
+    form_made_at = FormMadeAtField()
     visited_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     aspects = forms.MultipleChoiceField(
         label=_("Aspects covered"), choices=Aspect.choices, widget=forms.CheckboxSelectMultiple, required=False
@@ -183,7 +213,7 @@ class HomeVisitForm(VisitFormBase):
     )
     channel_address = forms.CharField(label=_("Link or account name"), max_length=200, required=False)
 
-    field_order = ["client_uuid", "visit_type", "visited_on"]
+    field_order = ["client_uuid", "form_made_at", "visit_type", "visited_on"]
 
     def __init__(self, *args, beneficiary: Beneficiary, **kwargs):
         programmes = Programme.objects.filter(enrolments__beneficiary=beneficiary)
@@ -214,7 +244,7 @@ class GroupSessionForm(VisitFormBase):
         required=False,
     )
 
-    field_order = ["client_uuid", "visited_on", "attendees"]
+    field_order = ["client_uuid", "form_made_at", "visited_on", "attendees"]
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, programmes=Programme.objects.filter(pk=group.programme_id), **kwargs)
@@ -498,3 +528,12 @@ class MonitoringImportForm(forms.Form):
         self.fields["programme"].queryset = Programme.objects.visible_to(user)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class ReviewFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"),
+        choices=[("open", _("Open")), ("seen", _("Seen")), ("all", _("All"))],
+        required=False,
+    )
+    kind = forms.ChoiceField(label=_("What landed"), choices=[("", _("All")), *ReviewKind.choices], required=False)

@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from beneficiaries.models import Beneficiary, BusinessStatus
 from groups.models import Group
-from pekka.money import money_field
+from pekka.money import format_rupiah, money_field
 from pekka.permissions import is_admin, programme_ids_visible_to
 
 
@@ -461,3 +461,179 @@ class MonitoringReport(models.Model):
     @property
     def period_label(self) -> str:
         return f"{self.year} Q{self.quarter}"
+
+
+class ReviewKind(models.TextChoices):
+    VISIT = "visit", _("Visit")
+    REPAYMENT = "repayment", _("Repayment")
+    BUSINESS_STATUS = "business_status", _("Business status")
+
+
+class ReviewReason(models.TextChoices):
+    REASSIGNED = "reassigned", _("She was reassigned")
+    LOAN_REPAID = "loan_repaid", _("The loan was paid meanwhile")
+    REPAYMENT_REVERSED = "repayment_reversed", _("A repayment was reversed")
+    WRITTEN_OFF = "written_off", _("The loan was written off")
+    LATER_STATUS = "later_status", _("A later business status is on record")
+
+
+class FieldReviewQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Admins see every item; managers and coordinators their programmes'; a facilitator none (her entries
+        landed; reviewing them is her coordinator's work)."""
+        if is_admin(user):
+            return self
+        if user.is_facilitator:
+            return self.none()
+        return self.filter(programme__in=programme_ids_visible_to(user))
+
+    def open(self):
+        """Items nobody has marked seen yet."""
+        return self.filter(seen_at__isnull=True)
+
+
+class FieldReview(models.Model):
+    """Something sent from the field that landed although the world moved while the phone was offline (she was
+    reassigned, the loan was paid, reversed or written off, a later business status was recorded): the entry is a
+    fact and is kept; this row tells her coordinator what happened meanwhile, until someone marks it seen.
+
+    It lives in mentoring, the app of field work, and loans writes it too (loans may import mentoring; mentoring
+    never imports loans, so the loan columns name their models by string)."""
+
+    kind = models.CharField(_("what landed"), max_length=20, choices=ReviewKind.choices)
+    reason = models.CharField(_("what happened meanwhile"), max_length=20, choices=ReviewReason.choices)
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="field_reviews",
+        null=True,
+        blank=True,
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT, related_name="+"
+    )
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        verbose_name=_("beneficiary"),
+        on_delete=models.PROTECT,
+        related_name="field_reviews",
+        null=True,
+        blank=True,
+    )
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="field_reviews", null=True, blank=True
+    )
+    loan = models.ForeignKey(
+        "loans.Loan",
+        verbose_name=_("loan"),
+        on_delete=models.PROTECT,
+        related_name="field_reviews",
+        null=True,
+        blank=True,
+    )
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="field_reviews", null=True, blank=True
+    )
+    repayment = models.ForeignKey(
+        "loans.Repayment",
+        verbose_name=_("repayment"),
+        on_delete=models.PROTECT,
+        related_name="field_reviews",
+        null=True,
+        blank=True,
+    )
+    status_change = models.ForeignKey(
+        "beneficiaries.BusinessStatusChange",
+        verbose_name=_("business status change"),
+        on_delete=models.PROTECT,
+        related_name="field_reviews",
+        null=True,
+        blank=True,
+    )
+    # Sent by the phone; trusted only to tell whether the world moved after it, never for money or dates of record.
+    form_made_at = models.DateTimeField(_("form made at"), null=True, blank=True)
+    happened_on = models.DateField(_("happened on"), null=True, blank=True)
+    moved_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("now with"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    amount = money_field(_("amount (Rp)"), null=True, blank=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("landed at"), auto_now_add=True)
+    seen_at = models.DateTimeField(_("seen at"), null=True, blank=True)
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("seen by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    objects = FieldReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("field review item")
+        verbose_name_plural = _("field review items")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit", "reason"], condition=Q(visit__isnull=False), name="one_review_per_visit_reason"
+            ),
+            models.UniqueConstraint(
+                fields=["repayment", "reason"],
+                condition=Q(repayment__isnull=False),
+                name="one_review_per_repayment_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["status_change", "reason"],
+                condition=Q(status_change__isnull=False),
+                name="one_review_per_status_change_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(seen_at__isnull=True, seen_by__isnull=True)
+                | Q(seen_at__isnull=False, seen_by__isnull=False),
+                name="seen_has_who_and_when",
+            ),
+        ]
+        indexes = [models.Index(fields=["programme", "seen_at", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.get_reason_display()}"
+
+    @property
+    def subject(self):
+        """Whom the entry is about: the woman, else the group."""
+        return self.beneficiary if self.beneficiary_id else self.group
+
+    def describe(self) -> str:
+        """What happened meanwhile, in the reader's language."""
+        day = f"{self.happened_on:%d/%m/%Y}" if self.happened_on else "—"
+        amount = format_rupiah(self.amount) if self.amount is not None else ""
+        if self.reason == ReviewReason.REASSIGNED:
+            if self.moved_to_id is None:
+                return _("Taken out of her caseload on %(date)s.") % {"date": day}
+            return _("Reassigned to %(name)s on %(date)s.") % {"name": self.moved_to, "date": day}
+        if self.reason == ReviewReason.LOAN_REPAID:
+            return _("Repaid in full on %(date)s before this payment arrived; %(amount)s is kept as credit.") % {
+                "date": day,
+                "amount": amount,
+            }
+        if self.reason == ReviewReason.REPAYMENT_REVERSED:
+            return _("A repayment of %(amount)s was reversed on %(date)s: %(reason)s") % {
+                "amount": amount,
+                "date": day,
+                "reason": self.detail,
+            }
+        if self.reason == ReviewReason.WRITTEN_OFF:
+            return _("Written off on %(date)s; this payment is recorded as a recovery.") % {"date": day}
+        status = BusinessStatus(self.detail).label if self.detail in BusinessStatus.values else self.detail
+        return _("A later status is on record (%(status)s from %(date)s); the current status is unchanged.") % {
+            "status": status,
+            "date": day,
+        }

@@ -30,6 +30,8 @@ from .models import (
     FollowUp,
     FollowUpSource,
     MonitoringReport,
+    ReviewKind,
+    ReviewReason,
     Training,
     TrainingAttendance,
     Visit,
@@ -37,6 +39,7 @@ from .models import (
     VisitType,
 )
 from .periods import Quarter, declines
+from .reviews import moved_since, open_review
 
 # How long a follow-up opened by a monitoring decline gives the facilitator.
 DECLINE_FOLLOW_UP_DAYS = 14
@@ -90,10 +93,16 @@ def record_visit(
     follow_ups: Iterable[FollowUpSpec] = (),
     attendees: Iterable[Beneficiary] = (),
     photos: Iterable = (),
+    form_made_at: dt.datetime | None = None,
 ) -> tuple[Visit, bool]:
     """Records a visit once per ``client_uuid``: sending the same form again returns the visit already saved and
     ``False``. Everything the visit writes (the visit, the business's new status, permit or online channel, the
-    follow-ups, a group session's meeting with its attendance) is saved together or not at all."""
+    follow-ups, a group session's meeting with its attendance) is saved together or not at all.
+
+    A visit is a fact and is kept when the world moved while the phone was offline; the coordinators' review list
+    then says what happened: a woman reassigned away from the author after ``form_made_at`` (the view lets such a
+    visit in, ``reviews.moved_since``), or a business status seen that is older than the latest one on record
+    (it goes into the history at its date; the current status stays)."""
     existing = Visit.objects.filter(client_uuid=client_uuid).first()
     if existing is not None:
         return _same_visit(existing, beneficiary=beneficiary, group=group), False
@@ -123,6 +132,7 @@ def record_visit(
                 follow_ups=list(follow_ups),
                 attendees=list(attendees),
                 photos=list(photos),
+                form_made_at=form_made_at,
             )
     except IntegrityError:
         # Two copies of the same form arrived together: the other one won the unique client_uuid.
@@ -163,6 +173,7 @@ def _create_visit(
     follow_ups,
     attendees,
     photos,
+    form_made_at,
     **fields,
 ) -> Visit:
     _check_visit(
@@ -230,7 +241,43 @@ def _create_visit(
     )
     for photo in photos:
         VisitPhoto.objects.create(visit=visit, image=photo)
+    _review_what_moved(visit, form_made_at)
     return visit
+
+
+def _review_what_moved(visit: Visit, form_made_at) -> None:
+    """Opens the review items of a visit that landed although the world moved (see ``record_visit``)."""
+    common = {
+        "kind": ReviewKind.VISIT,
+        "visit": visit,
+        "author": visit.author,
+        "programme": visit.programme,
+        "beneficiary": visit.beneficiary,
+        "group": visit.group,
+        "form_made_at": form_made_at,
+    }
+    woman = visit.beneficiary
+    if woman is not None and visit.author.is_facilitator and woman.facilitator_id != visit.author_id:
+        move = moved_since(woman, visit.author, form_made_at)
+        if move is not None:
+            open_review(
+                reason=ReviewReason.REASSIGNED,
+                moved_to_id=move.to_id,
+                happened_on=timezone.localdate(move.at),
+                **common,
+            )
+    if visit.status_change is not None:
+        later = (
+            visit.business.status_changes.filter(changed_on__gt=visit.visited_on).order_by("-changed_on", "-pk").first()
+        )
+        if later is not None:
+            open_review(
+                reason=ReviewReason.LATER_STATUS,
+                status_change=visit.status_change,
+                happened_on=later.changed_on,
+                detail=later.status,
+                **{**common, "kind": ReviewKind.BUSINESS_STATUS},
+            )
 
 
 def _check_visit(

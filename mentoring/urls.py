@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import day, followups, monitoring, trainings, visits
+from .views import day, followups, monitoring, reviews, trainings, visits
 
 app_name = "mentoring"
 
@@ -25,4 +25,6 @@ urlpatterns = [
     path("monev/kelompok/<int:group_pk>/", monitoring.monitoring_group, name="monitoring_group"),
     path("monev/penerima-manfaat/<int:beneficiary_pk>/", monitoring.monitoring_create, name="monitoring_create"),
     path("monev/impor/", monitoring.monitoring_import, name="monitoring_import"),
+    path("tinjauan/", reviews.review_list, name="review_list"),
+    path("tinjauan/<int:pk>/dilihat/", reviews.review_seen, name="review_seen"),
 ]

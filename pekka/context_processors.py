@@ -1,8 +1,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# (url name, label, Bootstrap icon, who sees it); a list of (url name, label, icon) in place of the url name makes
-# a drop-down menu.
+# (url name, label, Bootstrap icon, who sees it); a list of (url name, label, icon[, who sees it]) in place of the
+# url name makes a drop-down menu.
 NAV_ITEMS = [
     ("home", _("Home"), "house", {"admin", "manager", "coordinator", "facilitator"}),
     ("beneficiaries:list", _("Beneficiaries"), "people", {"admin", "manager", "coordinator", "facilitator"}),
@@ -13,6 +13,13 @@ NAV_ITEMS = [
             ("mentoring:followup_list", _("Follow-ups"), "list-check"),
             ("mentoring:training_list", _("Trainings"), "easel"),
             ("mentoring:monitoring_index", _("Monitoring"), "graph-up"),
+            # What landed from the field after the world moved (issue 17): the coordinators' review list.
+            (
+                "mentoring:review_list",
+                _("Field entries to review"),
+                "clipboard-check",
+                {"admin", "manager", "coordinator"},
+            ),
         ],
         _("Mentoring"),
         "journal-text",
@@ -35,7 +42,7 @@ def navigation(request):
         if role not in roles:
             continue
         if isinstance(target, list):
-            children = [_entry(request, *child) for child in target]
+            children = [_entry(request, *child[:3]) for child in target if len(child) < 4 or role in child[3]]
             items.append(
                 {"label": label, "icon": icon, "children": children, "active": any(c["active"] for c in children)}
             )

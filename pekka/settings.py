@@ -206,6 +206,14 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # Front-end libraries come from npm (`npm ci` into node_modules, never committed); only their built files
 # are exposed, under static/vendor/.
 NODE_MODULES = BASE_DIR / "node_modules"
+PWA_WORKBOX_PACKAGES = (
+    "workbox-sw",
+    "workbox-core",
+    "workbox-precaching",
+    "workbox-routing",
+    "workbox-strategies",
+    "workbox-expiration",
+)
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
@@ -213,6 +221,9 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
     ("vendor/tom-select", NODE_MODULES / "tom-select" / "dist"),
+    # The service worker (templates/pwa/sw.js) loads Workbox from here, never from Google's CDN.
+    *[(f"vendor/{name}", NODE_MODULES / name / "build") for name in PWA_WORKBOX_PACKAGES],
+    ("vendor/idb", NODE_MODULES / "idb" / "build"),
 ]
 # Production (docs/deploy.md) runs `collectstatic` and sets STATIC_MANIFEST=1: file names carry a content hash,
 # so WhiteNoise lets browsers keep them for a year. Without it (development, tests) no manifest is needed.
@@ -306,3 +317,9 @@ if FIGURES_CACHE_SECONDS:
             "TIMEOUT": FIGURES_CACHE_SECONDS,
         },
     }
+
+# The installable app (pekka/pwa.py, templates/pwa/sw.js). A page is asked of the network first; after this many
+# seconds without an answer the phone shows her cached copy and the answer, when it comes, refreshes the cache.
+PWA_NETWORK_TIMEOUT_SECONDS = float(os.environ.get("PWA_NETWORK_TIMEOUT_SECONDS", "1"))
+# Mixed into the service worker's version: changing it makes every phone offer "a new version" (tests use it).
+PWA_VERSION_SALT = os.environ.get("PWA_VERSION_SALT", "")

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from groups.models import Group, Membership
 from pekka.money import ZERO, format_rupiah
 from pekka.permissions import (
+    can_assign_caseload,
     can_post_repayment,
     can_reverse_repayment,
     can_write_off_loan,
@@ -31,7 +32,7 @@ from ..arrears import bucket_of, days_past_due, mark_arrears
 from ..filters import filtered_loans
 from ..forms import CollectionSheetForm, RepaymentForm, ReversalForm, WriteOffForm
 from ..models import Instalment, Loan, LoanStatus, Repayment, RepaymentAllocation
-from ..services import post_collection_sheet, post_repayment, reverse_repayment, write_off_loan
+from ..services import loan_credit, post_collection_sheet, post_repayment, reverse_repayment, write_off_loan
 
 
 def loan_list(request):
@@ -53,6 +54,7 @@ def loan_list(request):
             "page": page,
             "totals": totals,
             "filters_active": any(v for k, v in request.GET.items() if k not in {"page", "q"}),
+            "may_review": can_assign_caseload(request.user),
         },
     )
 
@@ -99,6 +101,7 @@ def _loan_context(request, loan) -> dict:
             "due_now": due_now,
         },
         "next_due": next((i for i in instalments if i.remaining > 0), None),
+        "credit": loan_credit(loan) if any(r.beyond_balance for r in repayments) else ZERO,
     }
 
 
@@ -187,16 +190,19 @@ def _end_of_month(day: dt.date) -> dt.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def collection_rows(group: Group, on: dt.date, *, user, sheet_key=None) -> list[SheetRow]:
+def collection_rows(group: Group, on: dt.date, *, user, sheet_key=None, posted_ids=()) -> list[SheetRow]:
     """Each active loan of the group's current members with what is due by the end of the meeting's month
     (this month's instalment and any arrears) and the balance. Three queries.
 
     ``sheet_key``: a sheet sent again keeps the rows it had, also of the loans it repaid in full (no longer active),
-    so that the same sheet compares equal and is recorded once."""
+    so that the same sheet compares equal and is recorded once. ``posted_ids``: the loans a posted sheet has a row
+    for keep it though they were repaid or written off since the sheet was made (the service decides)."""
     members = Membership.objects.current(on=on).filter(group=group).values("beneficiary_id")
     active = Q(status=LoanStatus.ACTIVE)
     if sheet_key is not None:
         active |= Q(pk__in=Repayment.objects.filter(sheet__client_uuid=sheet_key).values("loan_id"))
+    if posted_ids:
+        active |= Q(pk__in=list(posted_ids))
     loans = (
         Loan.objects.visible_to(user)
         .filter(active, beneficiary__in=members, disbursed_on__lte=on)
@@ -217,6 +223,17 @@ def collection_rows(group: Group, on: dt.date, *, user, sheet_key=None) -> list[
             )
         )
     return rows
+
+
+def _posted_loan_ids(data) -> list[int]:
+    """The loans a posted sheet has an amount for (``amount_<loan id>``, not empty)."""
+    if data is None:
+        return []
+    return [
+        int(name.removeprefix("amount_"))
+        for name, value in data.items()
+        if name.startswith("amount_") and name.removeprefix("amount_").isdigit() and value.strip() not in ("", "0")
+    ]
 
 
 def _sheet_key(data) -> uuid.UUID | None:
@@ -240,7 +257,7 @@ def collection_sheet(request, group_pk):
             on = min(dt.date.fromisoformat(chosen), today)
         except ValueError:
             on = today
-    rows = collection_rows(group, on, user=request.user, sheet_key=_sheet_key(data))
+    rows = collection_rows(group, on, user=request.user, sheet_key=_sheet_key(data), posted_ids=_posted_loan_ids(data))
     form = CollectionSheetForm(data, rows=rows, initial={"paid_on": on})
     if data is not None and form.is_valid():
         payments = [p for p in form.payments() if p[1]]
@@ -251,6 +268,7 @@ def collection_sheet(request, group_pk):
                 payments=payments,
                 recorded_by=request.user,
                 client_uuid=form.cleaned_data["client_uuid"],
+                form_made_at=form.cleaned_data["form_made_at"],
             )
         except ValidationError as exc:
             # Each row's reasons by loan id, or one for the whole sheet (its key sent with other values).

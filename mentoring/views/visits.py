@@ -18,12 +18,13 @@ from beneficiaries.models import Beneficiary
 from groups.models import Group
 from pekka.filtering import apply_filters
 from pekka.paging import LargeListPaginator
-from pekka.permissions import can_complete_follow_up, can_edit_visit, can_record_visit, require
+from pekka.permissions import can_assign_caseload, can_complete_follow_up, can_edit_visit, can_record_visit, require
 from pekka.programmes.models import Programme
 
 from ..filters import VisitFilter
-from ..forms import GroupSessionForm, HomeVisitForm, VisitEditForm, follow_up_formset
+from ..forms import FormMadeAtField, GroupSessionForm, HomeVisitForm, VisitEditForm, follow_up_formset
 from ..models import Visit, VisitPhoto, VisitType
+from ..reviews import moved_since
 from ..services import FollowUpSpec, correct_visit, record_visit
 from .common import add_service_errors
 
@@ -49,17 +50,43 @@ def _uuid_or_none(value) -> uuid.UUID | None:
         return None
 
 
-def _already_recorded(request) -> Visit | None:
-    """The visit a form with this id already made (a double tap, a retry after a timeout), if the user sees it."""
+def _already_recorded(request, **subject) -> Visit | None:
+    """The visit a form with this id already made for the same woman or group (a double tap, a retry after a
+    timeout), if the user sees it. The same id for someone else goes on to the service, which refuses it."""
     client_uuid = _uuid_or_none(request.POST.get("client_uuid"))
     if client_uuid is None:
         return None
-    return Visit.objects.visible_to(request.user).filter(client_uuid=client_uuid).first()
+    return Visit.objects.visible_to(request.user).filter(client_uuid=client_uuid, **subject).first()
 
 
 def _answer_repeat(request, visit: Visit):
+    if not Visit.objects.visible_to(request.user).filter(pk=visit.pk).exists():
+        return _answer_landed(request)
     messages.info(request, _("This visit was already recorded; here it is."))
     return redirect("mentoring:visit_detail", visit.pk)
+
+
+def _answer_landed(request):
+    """A visit kept for a woman who left the author's caseload while the form waited: she no longer sees it."""
+    messages.info(
+        request,
+        _("Visit recorded. She is no longer in your caseload, so your coordinator will review it."),
+    )
+    return redirect("mentoring:visit_list")
+
+
+def _visit_subject(request, pk) -> Beneficiary:
+    """The woman a visit form is for: one the user sees; or, for a posted form, one who was in the facilitator's
+    caseload when the form was made and was reassigned since (the visit is a fact: it lands, and is reviewed)."""
+    visible = Beneficiary.objects.visible_to(request.user).select_related("household__village")
+    woman = visible.filter(pk=pk).first()
+    if woman is not None:
+        return woman
+    if request.method == "POST" and request.user.is_facilitator:
+        woman = Beneficiary.objects.select_related("household__village").filter(pk=pk).first()
+        if woman is not None and moved_since(woman, request.user, FormMadeAtField().read(request.POST)):
+            return woman
+    raise Http404
 
 
 def _save(request, form, follow_ups, **subject):
@@ -73,6 +100,7 @@ def _save(request, form, follow_ups, **subject):
             facilitators=data["facilitators"],
             follow_ups=[FollowUpSpec(t["description"], t["due_on"], t["owner"]) for t in follow_ups.tasks()],
             photos=data["photos"],
+            form_made_at=data["form_made_at"],
             **{name: data[name] for name in names},
             **subject,
         )
@@ -81,6 +109,8 @@ def _save(request, form, follow_ups, **subject):
         return None
     if not created:
         return _answer_repeat(request, visit)
+    if not Visit.objects.visible_to(request.user).filter(pk=visit.pk).exists():
+        return _answer_landed(request)
     messages.success(request, _("Visit recorded."))
     return redirect("mentoring:visit_detail", visit.pk)
 
@@ -88,11 +118,9 @@ def _save(request, form, follow_ups, **subject):
 @never_cache
 def visit_create(request, beneficiary_pk):
     """A visit to one woman. The form carries a browser-made id, so sending it twice records one visit."""
-    beneficiary = get_object_or_404(
-        Beneficiary.objects.visible_to(request.user).select_related("household__village"), pk=beneficiary_pk
-    )
+    beneficiary = _visit_subject(request, beneficiary_pk)
     require(can_record_visit(request.user, beneficiary))
-    if request.method == "POST" and (repeated := _already_recorded(request)):
+    if request.method == "POST" and (repeated := _already_recorded(request, beneficiary=beneficiary)):
         return _answer_repeat(request, repeated)
     programmes = Programme.objects.filter(enrolments__beneficiary=beneficiary)
     data = request.POST if request.method == "POST" else None
@@ -121,7 +149,7 @@ def group_session_create(request, group_pk):
     """A session with a group; its attendance is saved as the group's meeting."""
     group = get_object_or_404(Group.objects.visible_to(request.user).select_related("programme"), pk=group_pk)
     require(can_record_visit(request.user, group))
-    if request.method == "POST" and (repeated := _already_recorded(request)):
+    if request.method == "POST" and (repeated := _already_recorded(request, group=group)):
         return _answer_repeat(request, repeated)
     data = request.POST if request.method == "POST" else None
     form = GroupSessionForm(data, request.FILES or None, user=request.user, group=group)
@@ -277,6 +305,7 @@ def visit_list(request):
             "filter": filterset,
             "page": page,
             "filters_active": any(v for k, v in request.GET.items() if k not in {"page", "q"}),
+            "may_review": can_assign_caseload(request.user),
         },
     )
 

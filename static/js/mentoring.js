@@ -1,19 +1,17 @@
 /* Mentoring: the visit form never loses typing, and the monitoring chart.
 
-   A form with data-draft="key" keeps everything typed in localStorage ("pekka.draft.<key>") until the server
-   confirms it: a page carrying data-confirmed-uuid="<uuid>" removes the drafts of that form id. The form's hidden
-   client_uuid is part of the draft, so a retry sends the same id and the server records the visit once.
+   A form with data-draft="key" keeps everything typed in localStorage ("pekka.draft.<key>"), from the first
+   keystroke, so a reload, a closed tab or a dead battery loses nothing before she taps save. A page carrying
+   data-confirmed-uuid="<uuid>" removes the drafts of that form id (the visit edit form's).
 
-   Sending: the submit is held back while the phone is offline (navigator.onLine false, or a quick check of
-   data-ping-url fails). The draft is then marked pending and a banner says it is kept on the phone; when the
-   connection returns (the "online" event, a periodic check, or opening the form again) it is sent by itself.
+   Sending is the outbox's (static/js/outbox.js, the form's data-outbox): on save the visit, photos included, goes
+   into the phone's outbox under its client_uuid and is sent from there, now or when the signal returns; the
+   draft is then dropped, since the outbox holds it. The field read/restore helpers are the outbox's too.
    Plain JS, no build step. */
 (function () {
   "use strict";
 
   const PREFIX = "pekka.draft.";
-  const RETRY_MS = 20000;
-  const PING_TIMEOUT_MS = 8000;
 
   function storage() {
     try {
@@ -45,60 +43,12 @@
     }
   }
 
-  function fieldsOf(form) {
-    const values = {};
-    Array.from(form.elements).forEach((el) => {
-      if (!el.name || el.disabled || el.name === "csrfmiddlewaretoken") return;
-      if (el.type === "file" || el.type === "submit" || el.type === "button") return;
-      if (el.type === "checkbox" || el.type === "radio") {
-        if (!(el.name in values)) values[el.name] = [];
-        if (el.checked) values[el.name].push(el.value);
-      } else if (el.tagName === "SELECT" && el.multiple) {
-        values[el.name] = Array.from(el.selectedOptions).map((o) => o.value);
-      } else {
-        values[el.name] = el.value;
-      }
-    });
-    return values;
-  }
-
-  // Formsets: add rows until there are as many as the draft had (pekka.js adds a row per click).
-  function growFormsets(form, values) {
-    form.querySelectorAll("[data-formset]").forEach((box) => {
-      const prefix = box.dataset.formset;
-      const total = box.querySelector(`input[name="${prefix}-TOTAL_FORMS"]`);
-      const add = box.querySelector("[data-formset-add]");
-      const wanted = Number(values[`${prefix}-TOTAL_FORMS`] || 0);
-      let guard = 20;
-      while (total && add && Number(total.value) < wanted && guard > 0) {
-        add.click();
-        guard -= 1;
-      }
-    });
-  }
-
-  function restore(form, values) {
-    growFormsets(form, values);
-    Array.from(form.elements).forEach((el) => {
-      if (!el.name || !(el.name in values) || el.name === "csrfmiddlewaretoken" || el.type === "file") return;
-      const value = values[el.name];
-      if (el.type === "checkbox" || el.type === "radio") {
-        el.checked = Array.isArray(value) && value.includes(el.value);
-      } else if (el.tagName === "SELECT" && el.multiple) {
-        Array.from(el.options).forEach((o) => { o.selected = Array.isArray(value) && value.includes(o.value); });
-      } else if (typeof value === "string") {
-        el.value = value;
-      }
-    });
-  }
-
-  function initDraftForm(form, store) {
+  function initDraftForm(form, store, fields) {
     const key = PREFIX + form.dataset.draft;
     const banner = document.querySelector("[data-draft-banner]");
-    const submitButton = form.querySelector("[data-draft-submit]");
-    // The form id the success page will name: a new visit's client_uuid, an edit's one-off draft_token.
+    // The form id: a new visit's client_uuid, an edit's one-off draft_token.
     const uuidInput = form.querySelector('input[name="client_uuid"], input[name="draft_token"]');
-    let sending = false;
+    let kept = false;
 
     function read() {
       try {
@@ -108,103 +58,75 @@
       }
     }
 
-    function write(extra) {
-      const previous = read() || {};
-      const draft = Object.assign({}, previous, extra || {}, {
-        uuid: uuidInput ? uuidInput.value : previous.uuid || "",
+    function write() {
+      if (kept) return;
+      const draft = {
+        uuid: uuidInput ? uuidInput.value : "",
         savedAt: new Date().toISOString(),
-        fields: fieldsOf(form),
-      });
+        fields: fields.readFields(form),
+      };
       try {
         store.setItem(key, JSON.stringify(draft));
       } catch (error) {
         /* storage full: nothing more we can do */
       }
-      return draft;
     }
 
-    function say(kind, text, withDiscard) {
+    function say(kind, text, extra) {
       if (!banner) return;
       banner.className = `alert alert-${kind} draft-banner`;
       banner.textContent = text + " ";
-      if (withDiscard) {
-        const discard = document.createElement("button");
-        discard.type = "button";
-        discard.className = "btn btn-sm btn-link p-0 align-baseline";
-        discard.textContent = form.dataset.msgDiscard || "Discard";
-        discard.addEventListener("click", () => {
-          store.removeItem(key);
-          window.location.replace(window.location.pathname + window.location.search);
-        });
-        banner.appendChild(discard);
-      }
+      if (extra) banner.appendChild(extra);
     }
 
-    function online() {
-      if (!navigator.onLine) return Promise.resolve(false);
-      const url = form.dataset.pingUrl;
-      if (!url || !window.fetch) return Promise.resolve(true);
-      const controller = window.AbortController ? new AbortController() : null;
-      const timer = controller ? setTimeout(() => controller.abort(), PING_TIMEOUT_MS) : null;
-      return fetch(url, { cache: "no-store", credentials: "same-origin", signal: controller && controller.signal })
-        .then(() => true)
-        .catch(() => false)
-        .finally(() => timer && clearTimeout(timer));
-    }
-
-    function send() {
-      if (sending) return;
-      sending = true;
-      if (submitButton) submitButton.disabled = true;
-      write({ pending: true });
-      online().then((ok) => {
-        if (!ok) {
-          sending = false;
-          if (submitButton) submitButton.disabled = false;
-          say("warning", form.dataset.msgOffline);
-          return;
-        }
-        write({ pending: true, lastAttempt: Date.now() });
-        // HTMLFormElement.submit() does not fire "submit" again; the draft stays until the server confirms.
-        form.submit();
+    function discardButton() {
+      const discard = document.createElement("button");
+      discard.type = "button";
+      discard.className = "btn btn-sm btn-link p-0 align-baseline";
+      discard.textContent = form.dataset.msgDiscard || "Discard";
+      discard.addEventListener("click", () => {
+        store.removeItem(key);
+        window.location.replace(window.location.pathname + window.location.search);
       });
+      return discard;
     }
 
-    function resendIfPending() {
-      const draft = read();
-      if (!draft || !draft.pending || sending) return;
-      if (draft.lastAttempt && Date.now() - draft.lastAttempt < RETRY_MS) return;
-      if (!navigator.onLine) return;
-      say("info", form.dataset.msgSending);
-      send();
-    }
-
+    const reopening = new URLSearchParams(window.location.search).has("outbox");
     const draft = read();
     if (form.dataset.draftBound === "1") {
-      // The server sent the form back (errors to correct): what it shows is the truth, and it is not pending.
-      write({ pending: false });
-    } else if (draft && draft.fields) {
-      restore(form, draft.fields);
-      if (draft.pending && !navigator.onLine) {
-        say("warning", form.dataset.msgOffline);
-      } else if (draft.pending) {
-        say("info", form.dataset.msgSending);
-        setTimeout(resendIfPending, 300);
-      } else {
-        say("info", form.dataset.msgRestored, true);
-      }
+      write(); // the server sent the form back (errors to correct): what it shows is the truth
+    } else if (draft && draft.fields && !reopening) {
+      fields.restoreFields(form, draft.fields);
+      say("info", form.dataset.msgRestored, discardButton());
       const note = form.querySelector("[data-photo-note]");
       if (note) note.hidden = false;
     }
 
-    form.addEventListener("input", () => write());
-    form.addEventListener("change", () => write());
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      send();
+    form.addEventListener("input", write);
+    form.addEventListener("change", write);
+    // In the outbox now (photos too): the draft has done its work.
+    form.addEventListener("pekka:outbox-saved", () => {
+      kept = true;
+      store.removeItem(key);
     });
-    window.addEventListener("online", resendIfPending);
-    setInterval(resendIfPending, RETRY_MS);
+    // The server refused it: the form is hers again (the outbox shows the reasons), and typing is kept again.
+    form.addEventListener("pekka:outbox-returned", () => {
+      kept = false;
+      if (banner) banner.className = "alert d-none draft-banner";
+      write();
+    });
+    form.addEventListener("pekka:outbox-kept", (event) => {
+      event.preventDefault();
+      form.hidden = true;
+      let link = null;
+      if (form.dataset.outboxUrl) {
+        link = document.createElement("a");
+        link.href = form.dataset.outboxUrl;
+        link.className = "alert-link";
+        link.textContent = form.dataset.msgOutbox || "Outbox";
+      }
+      say("warning", event.detail.message || form.dataset.msgOffline, link);
+    });
   }
 
   // <canvas data-monitoring-chart> with a <script type="application/json" id="..."> named by data-series.
@@ -238,9 +160,10 @@
 
   function init() {
     const store = storage();
-    if (store) {
+    const fields = window.pekkaOutbox; // the shared field read/restore helpers (static/js/outbox.js)
+    if (store && fields) {
       clearConfirmed(store);
-      document.querySelectorAll("form[data-draft]").forEach((form) => initDraftForm(form, store));
+      document.querySelectorAll("form[data-draft]").forEach((form) => initDraftForm(form, store, fields));
     }
     document.querySelectorAll("canvas[data-monitoring-chart]").forEach(initChart);
   }

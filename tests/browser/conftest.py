@@ -42,6 +42,14 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 390, "height": 844}, "locale": "id-ID"}
 
 
+@pytest.fixture(autouse=True)
+def _network_first_waits(settings):
+    """The service worker serves a cached page when the network takes longer than PWA_NETWORK_TIMEOUT_SECONDS (1 s
+    on a phone); a slow CI machine must never be shown a stale page, so browser tests wait for the server. The
+    offline tests that test the cache path lower it themselves."""
+    settings.PWA_NETWORK_TIMEOUT_SECONDS = 30
+
+
 @pytest.fixture
 def shoot(page):
     """shoot("name") saves a full-page screenshot when PEKKA_SCREENSHOTS names a folder."""

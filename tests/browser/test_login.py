@@ -45,8 +45,9 @@ def test_a_manager_sets_up_her_authenticator_on_first_login_and_then_signs_in_wi
 
     # Next time: password, then the code the app shows.
     page.get_by_role("button", name="Buka menu").click()
-    page.locator("nav .dropdown-toggle").last.click()
-    page.get_by_role("button", name="Keluar").click()
+    page.locator("#mainNav .dropdown-toggle:has(.bi-person-circle)").click()
+    page.locator("form[data-logout] button").click()
+    page.wait_for_url(re.compile(r"/akun/masuk/"))  # the logout clears her offline copy first, then lands here
     type_password(page, live_server, manager, password)
     expect(page).to_have_url(re.compile(r"/akun/dua-langkah/\?"))
     device.refresh_from_db()

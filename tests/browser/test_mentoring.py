@@ -75,21 +75,22 @@ def test_a_visit_typed_without_network_survives_and_is_sent_once_when_back_onlin
     shoot("mentoring-offline-phone")
     assert Visit.objects.count() == 0
 
-    # She closes the tab. Back online, she opens the form again: the kept visit is restored and sent by itself.
+    # She closes the tab. Back online, any page of the app sends what the outbox kept, by itself and once.
     page.close()
     context.set_offline(False)
     again = context.new_page()
-    again.goto(form_url)
-    again.wait_for_url(f"{live_server.url}/pendampingan/kunjungan/*/")
-    expect(again.get_by_test_id("visit-actions")).to_contain_text("Mendaftarkan NIB lewat OSS")
-    assert drafts(again) == 0
+    again.goto(f"{live_server.url}/")
+    expect(again.locator("[data-outbox-count]")).to_be_hidden(timeout=15_000)
     visit = Visit.objects.get()
     assert str(visit.client_uuid) == form_id
     assert visit.obstacles == "Sinyal lemah di dusun" and visit.aspects == ["legality"]
+    again.goto(f"{live_server.url}/pendampingan/kunjungan/{visit.pk}/")
+    expect(again.get_by_test_id("visit-actions")).to_contain_text("Mendaftarkan NIB lewat OSS")
 
-    # Going back to the form does not send it a second time.
+    # Going back to the form does not send it a second time: it is a new, empty form.
     again.goto(form_url)
     expect(again.locator("#id_actions")).to_have_value("")
+    assert drafts(again) == 0
     assert Visit.objects.count() == 1
 
 

@@ -40,6 +40,9 @@ PUBLIC = {
     "accounts:logout": "logging out needs no rights",
     "set_language": "the language switch works on the login page too",
     "healthz": "load balancers check it without an account",
+    "service_worker": "the installable app's worker: the app shell, no data (tests/core/test_pwa.py)",
+    "web_manifest": "the installable app's manifest: names and icons",
+    "offline": "the page shown for a page not kept on the phone: no data",
 }
 # Whole namespaces left out: the Django admin has its own login and permission system (staff users only).
 PUBLIC_NAMESPACES = {"admin": "Django admin: is_staff and model permissions, not this table's rules"}
@@ -93,6 +96,10 @@ POST = "post"
 TABLE: dict[str, Row] = {
     # --- the frame ---
     "home": Row("none", everyone()),
+    # Her field page and the list of pages her phone keeps: her own caseload, whoever she is (empty for an admin).
+    "field_home": Row("none", everyone()),
+    "offline_copy": Row("none", everyone()),
+    "outbox": Row("none", everyone()),  # the frame of her phone's outbox: the entries are on the phone
     "accounts:password_change": Row("none", everyone()),
     "accounts:password_change_done": Row("none", everyone()),
     # The second factor's pages: every signed-in user, for her own account. A verified session (the test client
@@ -214,6 +221,9 @@ TABLE: dict[str, Row] = {
     "mentoring:monitoring_group": Row("group", caseload(), kwarg="group_pk"),
     "mentoring:monitoring_create": Row("beneficiary", caseload(), kwarg="beneficiary_pk"),
     "mentoring:monitoring_import": Row("none", everyone(facilitator=FORBIDDEN)),
+    # --- field entries that landed although the world moved (issue 17): coordinators, managers, admins ---
+    "mentoring:review_list": Row("none", everyone(facilitator=FORBIDDEN)),
+    "mentoring:review_seen": Row("review", caseload(REDIRECT, facilitator=FORBIDDEN), method=POST),
 }
 
 # Who assigns whom (issue 15, item 4): only admins change a programme's staff; coordinators, managers and admins
@@ -342,6 +352,19 @@ class World:
             full_name="Siti Rahma",
             existing_beneficiary=self.get("beneficiary", scope),
             raised_by=facilitator,
+        )
+
+    def make_review(self, scope):
+        """A visit by the scope's facilitator that landed after the woman was reassigned."""
+        from mentoring.models import FieldReview, ReviewKind, ReviewReason
+
+        programme, facilitator = self.owners[scope]
+        return FieldReview.objects.create(
+            kind=ReviewKind.VISIT,
+            reason=ReviewReason.REASSIGNED,
+            programme=programme,
+            author=facilitator,
+            beneficiary=self.get("beneficiary", scope),
         )
 
     def make_batch(self, scope):

@@ -1,0 +1,297 @@
+/* Her offline copy. After login, and whenever she is online and the copy is older than REFRESH_MINUTES, the phone
+   asks /lapangan/siap.json (pekka/dashboards/offline.py) which pages are hers and fetches them, four at a time,
+   into the service worker's page cache ("pekka-pages"), so they open without a signal. The status line under the
+   navbar says how ready the copy is ("Ready offline · 42 beneficiaries · updated 10.42").
+
+   window.pekkaOffline = {prepare(), clear(), status(), index()}: clear() deletes the pages, the index and the
+   status; the login page (where logging out lands) calls it, and so does a page of a different user than the one
+   the copy was made for. The field page's search box filters her women on the phone (names and villages only). */
+(function () {
+  "use strict";
+  const PAGES = "pekka-pages";
+  const KEYS = {
+    status: "pekka-offline-status",
+    index: "pekka-offline-index",
+    urls: "pekka-offline-urls",
+    user: "pekka-offline-user",
+    lock: "pekka-offline-lock",
+  };
+  const REFRESH_MINUTES = 30;
+  const PARALLEL = 4;
+  const LOCK_STALE_MS = 20000; // a preparation that stopped beating this long ago (its page was left) is over
+  let running = null;
+
+  function read(key) {
+    try {
+      return JSON.parse(window.localStorage.getItem(key));
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function write(key, value) {
+    try {
+      window.localStorage.setItem(key, JSON.stringify(value));
+    } catch (error) {
+      // Storage full or refused: the pages are still cached; only the status line will not know.
+    }
+  }
+
+  function forget(key) {
+    try {
+      window.localStorage.removeItem(key);
+    } catch (error) {
+      // Nothing stored.
+    }
+  }
+
+  function line() {
+    return document.getElementById("offline-status");
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (match, name) {
+      return name in values ? values[name] : match;
+    });
+  }
+
+  /** HH.MM in the programme's time zone, as an Indonesian phone shows a time. */
+  function clock(iso, timeZone) {
+    const parts = {};
+    new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: timeZone })
+      .formatToParts(new Date(iso))
+      .forEach(function (part) {
+        parts[part.type] = part.value;
+      });
+    return parts.hour + "." + parts.minute;
+  }
+
+  function status() {
+    return read(KEYS.status);
+  }
+
+  function show(progress) {
+    const element = line();
+    if (!element) return;
+    const text = element.querySelector("[data-offline-text]");
+    const bar = element.querySelector("[data-offline-progress]");
+    const data = element.dataset;
+    const saved = status();
+    const mine = saved && String(saved.user) === data.offlineUser;
+    element.classList.toggle("is-offline", !navigator.onLine);
+    element.classList.toggle("is-ready", Boolean(mine && !progress));
+    bar.hidden = !progress;
+    if (progress) {
+      bar.max = progress.total || 1;
+      bar.value = progress.done;
+      text.textContent = fill(data.textPreparing, progress);
+    } else if (!mine) {
+      text.textContent = data.textNone;
+    } else {
+      const time = clock(saved.at, data.timeZone);
+      if (!navigator.onLine) text.textContent = fill(data.textOffline, { time: time });
+      else if (saved.failed) text.textContent = fill(data.textIncomplete, { failed: saved.failed, time: time });
+      else text.textContent = fill(data.textReady, { count: saved.count, time: time });
+    }
+  }
+
+  function lockedElsewhere() {
+    const lock = read(KEYS.lock);
+    return Boolean(lock && lock.owner !== ownerId && Date.now() - lock.beat < LOCK_STALE_MS);
+  }
+
+  const ownerId = Math.random().toString(36).slice(2);
+
+  function beat() {
+    write(KEYS.lock, { owner: ownerId, beat: Date.now() });
+  }
+
+  function unlock() {
+    const lock = read(KEYS.lock);
+    if (lock && lock.owner === ownerId) forget(KEYS.lock);
+  }
+
+  /** A page worth keeping: her page itself, not the login form of a session that ended, not an error. */
+  function keepable(response) {
+    const type = response.headers.get("Content-Type") || "";
+    return response.status === 200 && !response.redirected && type.indexOf("text/html") === 0;
+  }
+
+  /** Stored gzipped, as the service worker stores pages (templates/pwa/sw.js inflates them when it serves them). */
+  function pack(response) {
+    if (!window.CompressionStream || !response.body) return response;
+    const headers = new Headers(response.headers);
+    headers.set("X-Pekka-Stored", "gzip");
+    headers.delete("Content-Length");
+    const body = response.body.pipeThrough(new CompressionStream("gzip"));
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: headers });
+  }
+
+  class SessionEnded extends Error {}
+
+  async function fetchInto(cache, url) {
+    const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+    if (response.redirected || response.status === 401 || response.status === 403) throw new SessionEnded(url);
+    if (!keepable(response)) return false;
+    await cache.put(url, pack(response));
+    return true;
+  }
+
+  async function build(element) {
+    const answer = await fetch(element.dataset.offlineUrl, {
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: { Accept: "application/json" },
+    });
+    if (answer.redirected || !answer.ok) throw new SessionEnded(element.dataset.offlineUrl);
+    const copy = await answer.json();
+    if (String(copy.user) !== element.dataset.offlineUser) throw new SessionEnded("another user");
+    const cache = await caches.open(PAGES);
+    const queue = copy.urls.slice();
+    const progress = { done: 0, total: queue.length };
+    let failed = 0;
+    show(progress);
+    async function worker() {
+      while (queue.length) {
+        const url = queue.shift();
+        try {
+          if (!(await fetchInto(cache, url))) failed += 1;
+        } catch (error) {
+          if (error instanceof SessionEnded) throw error;
+          failed += 1; // the signal dropped for this one: the next preparation tries again
+        }
+        progress.done += 1;
+        beat();
+        show(progress);
+      }
+    }
+    const workers = [];
+    for (let i = 0; i < PARALLEL; i += 1) workers.push(worker());
+    await Promise.all(workers);
+    // Pages of the last copy that are no longer hers (a woman handed to another facilitator) leave the phone.
+    const keep = new Set(copy.urls);
+    const stale = (read(KEYS.urls) || []).filter(function (url) {
+      return !keep.has(url);
+    });
+    await Promise.all(
+      stale.map(function (url) {
+        return cache.delete(url);
+      }),
+    );
+    write(KEYS.urls, copy.urls);
+    write(KEYS.index, copy.index);
+    write(KEYS.user, copy.user);
+    write(KEYS.status, { user: copy.user, count: copy.women, groups: copy.groups, at: new Date().toISOString(), failed });
+    return status();
+  }
+
+  /** Prepares her offline copy now (one preparation at a time, across the phone's open pages too). */
+  function prepare() {
+    const element = line();
+    if (!element || !("caches" in window)) return Promise.resolve(status());
+    if (running) return running;
+    if (lockedElsewhere()) return Promise.resolve(status());
+    beat();
+    running = build(element)
+      .catch(function () {
+        return status();
+      })
+      .finally(function () {
+        running = null;
+        unlock();
+        show();
+      });
+    return running;
+  }
+
+  /** Deletes her offline copy: the kept pages, the search index and the status (a shared phone, logged out). */
+  async function clear() {
+    if ("caches" in window) await caches.delete(PAGES);
+    Object.keys(KEYS).forEach(function (name) {
+      forget(KEYS[name]);
+    });
+    show();
+  }
+
+  function stale() {
+    const saved = status();
+    return !saved || Date.now() - new Date(saved.at).getTime() > REFRESH_MINUTES * 60000;
+  }
+
+  function maybePrepare() {
+    if (navigator.onLine && stale()) prepare();
+  }
+
+  function index() {
+    return read(KEYS.index) || [];
+  }
+
+  window.pekkaOffline = { prepare: prepare, clear: clear, status: status, index: index };
+
+  // --- the field page's search: every word typed must appear in a woman's name, village or groups ---
+  function fold(text) {
+    return text
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, " ")
+      .trim();
+  }
+
+  function bindSearch() {
+    const input = document.querySelector("[data-offline-search]");
+    if (!input) return;
+    const items = Array.prototype.slice.call(document.querySelectorAll("[data-search]"));
+    const empty = document.querySelector("[data-search-empty]");
+    input.addEventListener("input", function () {
+      const words = fold(input.value).split(" ").filter(Boolean);
+      let shown = 0;
+      items.forEach(function (item) {
+        const text = item.dataset.search;
+        const match = words.every(function (word) {
+          return text.indexOf(word) !== -1;
+        });
+        item.hidden = !match;
+        if (match) shown += 1;
+      });
+      if (empty) empty.hidden = shown > 0;
+    });
+  }
+
+  function start() {
+    bindSearch();
+    if (document.body.classList.contains("login-page")) {
+      clear();
+      return;
+    }
+    const element = line();
+    if (!element) return;
+    document.querySelectorAll("[data-offline-prepare]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        button.disabled = true;
+        prepare().finally(function () {
+          button.disabled = false;
+        });
+      });
+    });
+    window.addEventListener("online", function () {
+      show();
+      maybePrepare();
+    });
+    window.addEventListener("offline", function () {
+      show();
+    });
+    window.addEventListener("pagehide", unlock);
+    const previous = read(KEYS.user);
+    if (previous !== null && String(previous) !== element.dataset.offlineUser) {
+      // The phone changed hands without logging out through the app: the other woman's copy goes first.
+      clear().then(maybePrepare);
+      return;
+    }
+    show();
+    maybePrepare();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
