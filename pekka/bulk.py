@@ -6,8 +6,9 @@ are the caller's, passed in; nothing here knows a domain.
 building model instances and SQL in Python. Here rows are plain tuples: PostgreSQL receives them with COPY, SQLite
 with ``executemany``. Primary keys are taken from the table's sequence beforehand, so that rows of several tables
 (households, women, enrolments and businesses, say) can point at each other before any of them is written, and the
-history rows are the same tuples plus who, when and why. On PostgreSQL the text for one COPY is prepared in a second
-thread while the previous table is being copied. The caller holds the transaction: all of it is written, or none.
+history rows are the same tuples plus who, when and why. On PostgreSQL the text for a COPY is made a few thousand rows
+at a time while the database reads it, so a table's whole CSV is never held at once. The caller holds the
+transaction: all of it is written, or none.
 """
 
 import csv
@@ -15,8 +16,6 @@ import datetime as dt
 import io
 import itertools
 import json
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 
@@ -45,27 +44,17 @@ def _concrete(model) -> list[models.Field]:
 class Writer:
     """Writes new and changed rows of several tables, each with its history rows.
 
-    Use as a context manager inside a transaction; what is still queued is written when the block ends (and
-    dropped if it raised).
+    Use as a context manager inside a transaction; each call writes its rows at once.
     """
 
     def __init__(self, *, history: HistoryStamp | None):
         self.history = history
         self.postgres = connection.vendor == "postgresql"
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-copy") if self.postgres else None
-        self.queued = deque()  # (table, columns, future CSV text, text columns), oldest first
 
     def __enter__(self):
         return self
 
     def __exit__(self, exc_type, exc, traceback):
-        try:
-            if exc_type is None:
-                while self.queued:
-                    self._copy_oldest()
-        finally:
-            if self.pool is not None:
-                self.pool.shutdown(wait=True, cancel_futures=True)
         return False
 
     def insert(
@@ -106,15 +95,13 @@ class Writer:
         table = connection.ops.quote_name(model._meta.db_table)
         quote = connection.ops.quote_name
         if self.postgres:
-            while self.queued:
-                self._copy_oldest()
             temp = f"import_update_{next(_temp_tables)}"
             names = ", ".join(quote(c) for c in (pk, *fields))
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA"
                 )
-            _copy(temp, [pk, *fields], _csv_text(model, [pk, *fields], rows), _text_columns(model, fields))
+            _copy(temp, [pk, *fields], _CsvText(model, [pk, *fields], rows), _text_columns(model, fields))
             assignments = ", ".join(f"{quote(f)} = u.{quote(f)}" for f in fields)
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -143,11 +130,7 @@ class Writer:
                     _converted(model, columns, rows),
                 )
             return
-        text = self.pool.submit(_csv_text, model, columns, rows)
-        self.queued.append((model._meta.db_table, columns, text, _text_columns(model, columns)))
-        # Copy the table before this one while the worker prepares this one.
-        while len(self.queued) > 1:
-            self._copy_oldest()
+        _copy(model._meta.db_table, columns, _CsvText(model, columns, rows), _text_columns(model, columns))
 
     def _history_layout(self, model, kind: str) -> tuple[list[str], list[str], list]:
         """The history table's columns for ``model``: the record's own, then the stamped ones (who, when, why,
@@ -170,8 +153,6 @@ class Writer:
 
     def _history_of_block(self, model, ids: range) -> None:
         """ "Created" history rows for the rows with keys in ``ids``, by INSERT … SELECT from the table."""
-        while self.queued:
-            self._copy_oldest()  # the rows must be in the table first
         historical = model.history.model
         quote = connection.ops.quote_name
         own, stamped, values = self._history_layout(model, "+")
@@ -188,10 +169,6 @@ class Writer:
         ]
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, ids.start, ids.stop - 1])
-
-    def _copy_oldest(self) -> None:
-        table, columns, text, text_columns = self.queued.popleft()
-        _copy(table, columns, text.result(), text_columns)
 
 
 def insert(model, columns: list[str], rows: list, *, history: HistoryStamp | None = None) -> range | list[int]:
@@ -240,28 +217,42 @@ def _text_columns(model, names) -> list[str]:
     return [name for name in names if name in text]
 
 
-def _csv_text(model, columns: list[str], rows: list[tuple]) -> io.StringIO:
-    """The rows as CSV for COPY, in a buffer ready to be read (not copied into a string: for 100,000 women that is
-    tens of megabytes the process would hold twice). Dates and times are written once per distinct value: an import
-    stamps thousands of rows with the same moment, and turning a datetime into text is the slow part of writing
-    CSV."""
-    fields = {f.attname: f for f in model._meta.concrete_fields}
-    moments = [i for i, name in enumerate(columns) if isinstance(fields.get(name), models.DateField)]
-    if moments and rows:
-        texts = {None: None}
-        by_column = list(zip(*rows, strict=True))  # column by column: each date column is turned into text in one pass
-        for index in moments:
-            for value in set(by_column[index]) - texts.keys():
-                texts[value] = value.isoformat() if hasattr(value, "isoformat") else value
-            by_column[index] = [texts[value] for value in by_column[index]]
-        rows = zip(*by_column, strict=True)
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    buffer.seek(0)
-    return buffer
+# Rows of COPY text made at a time: a whole table's (tens of megabytes for 100,000 women, four bytes a character in a
+# StringIO) is never held at once, and PostgreSQL works on one piece while the next is made.
+COPY_CHUNK_ROWS = 5_000
 
 
-def _copy(table: str, columns: list[str], text: io.StringIO, text_columns: list[str]) -> None:
+class _CsvText:
+    """``rows`` as CSV text for COPY, read like a file: each ``read`` makes the next ``COPY_CHUNK_ROWS`` rows' text.
+
+    Dates and times are written once per distinct value: an import stamps thousands of rows with the same moment,
+    and turning a datetime into text is the slow part of writing CSV."""
+
+    def __init__(self, model, columns: list[str], rows):
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        self.moments = [i for i, name in enumerate(columns) if isinstance(fields.get(name), models.DateField)]
+        self.texts = {None: None}
+        self.rows = iter(rows)
+
+    def read(self, size: int = -1) -> str:
+        """The next piece of text, "" at the end (``size`` is ignored: psycopg2 sends whatever it is given)."""
+        chunk = list(itertools.islice(self.rows, COPY_CHUNK_ROWS))
+        if not chunk:
+            return ""
+        if self.moments:
+            texts = self.texts
+            by_column = list(zip(*chunk, strict=True))  # column by column: one pass per date column
+            for index in self.moments:
+                for value in set(by_column[index]) - texts.keys():
+                    texts[value] = value.isoformat() if hasattr(value, "isoformat") else value
+                by_column[index] = [texts[value] for value in by_column[index]]
+            chunk = zip(*by_column, strict=True)
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(chunk)
+        return buffer.getvalue()
+
+
+def _copy(table: str, columns: list[str], text: "_CsvText", text_columns: list[str]) -> None:
     """PostgreSQL COPY in CSV form: an empty unquoted value is NULL, except in the (NOT NULL) text columns."""
     quote = connection.ops.quote_name
     options = "FORMAT csv"

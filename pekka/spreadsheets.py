@@ -16,6 +16,7 @@ such cells with an apostrophe (``defuse_formula``); ``write_workbook`` writes pl
 cell a text cell (never a formula), and one that starts like a formula carries Excel's quote prefix.
 """
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -116,21 +117,30 @@ def _open_csv(file) -> Sheet:
     data = file.read()
     if b"\x00" in data[:4096]:
         raise SpreadsheetError(_("This file is neither a CSV file nor an Excel workbook (.xlsx)."))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV (Comma delimited)" in the Windows code page, not UTF-8.
-        text = data.decode("cp1252", errors="replace")
-    del data
-    delimiter = detect_delimiter(text)
+    # Excel on Windows saves "CSV (Comma delimited)" in the Windows code page, not UTF-8.
+    encoding = "utf-8-sig" if _is_utf8(data) else "cp1252"
+    delimiter = detect_delimiter(data[:65536].decode(encoding, errors="ignore"))
     return Sheet(
         kind="csv",
         name="",
         names=[],
-        expected_rows=text.count("\n") + 1,
-        rows=_csv_rows(text, delimiter),
+        expected_rows=data.count(b"\n") + 1,
+        rows=_csv_rows(data, encoding, delimiter),
         delimiter=delimiter,
     )
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8, checked a megabyte at a time (the whole text is never held at once)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(view), 1 << 20):
+            decoder.decode(view[start : start + (1 << 20)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def detect_delimiter(text: str) -> str:
@@ -141,8 +151,11 @@ def detect_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def _csv_rows(data: bytes, encoding: str, delimiter: str) -> Iterator[tuple[int, list]]:
+    # Decoded a few kilobytes at a time as the rows are read: the whole text as one string, and a StringIO of it
+    # (four bytes a character once read), would cost several times the file's size for a 100,000-row list.
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors="replace", newline="")
+    reader = csv.reader(text, delimiter=delimiter)
     try:
         yield from enumerate(reader, start=1)
     except csv.Error as exc:
@@ -177,7 +190,9 @@ def _open_xlsx(file, *, sheet: str) -> Sheet:
         else:
             name = names[0]
         # calamine reads the whole sheet here, in Rust; the rows become Python values one at a time below.
+        # Closing the workbook lets go of its copy of the file, which the sheet no longer needs.
         data = workbook.get_sheet_by_name(name)
+        workbook.close()
     except SpreadsheetError:
         raise
     except (CalamineError, zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:

@@ -14,11 +14,12 @@ unpickled), it reads and checks the file again inside the commit's transaction, 
 """
 
 import copyreg
+import dataclasses
 import hashlib
 import hmac
-import io
 import logging
 import pickle
+import tempfile
 import zlib
 from collections.abc import Callable
 from dataclasses import fields
@@ -27,7 +28,7 @@ from operator import attrgetter
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import DatabaseError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone, translation
@@ -230,7 +231,7 @@ def build_report(plan: ImportPlan) -> dict:
 # --- the checked plan, kept for the commit ---
 
 PLAN_SUFFIX = ".plan"
-_PLAN_MAGIC = b"pekka-import-plan-1\n"
+_PLAN_MAGIC = b"pekka-import-plan-2\n"
 _PLAN_SALT = "beneficiaries.importing.batches.plan"
 
 
@@ -308,10 +309,6 @@ def discard_plan(file_name: str, storage) -> None:
         storage.delete(_plan_name(file_name))
 
 
-def _signature(header: bytes, payload: bytes) -> bytes:
-    return salted_hmac(_PLAN_SALT, header + payload, algorithm="sha256").digest()
-
-
 def _header(batch: ImportBatch, fingerprint: str) -> bytes:
     """What a kept plan is for: the batch, its file and sheet, the registry's fingerprint."""
     return _digest(batch.pk, batch.file.name, batch.sheet, fingerprint).encode()
@@ -350,46 +347,129 @@ def _dispatch_table() -> dict:
 
 
 def keep_plan(batch: ImportBatch, plan: ImportPlan, *, fingerprint: str) -> None:
-    """Stores ``plan`` next to the batch's file, signed, for ``commit_batch``; without its programme, which the
-    batch has. A plan that cannot be stored only costs the commit a second check."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _dispatch_table()
-    programme, plan.programme = plan.programme, None
+    """Stores what the commit and its report read of ``plan`` next to the batch's file, signed, for
+    ``commit_batch``: without its programme, which the batch has, nor the records and indexes only matching needed
+    (every woman and household on file the rows may be about, who is enrolled, who has which business). Pickled and
+    compressed a piece at a time into a temporary file, so that neither the pickle nor its compressed form is ever
+    held whole; the rows go in pickles of ``PLAN_CHUNK_ROWS`` each, after the rest of the plan, so that the
+    pickler's memo (an entry for every object it wrote, and the object kept alive) never covers all of them at once.
+    A plan that cannot be stored only costs the commit a second check."""
+    rows = plan.rows
+    kept = dataclasses.replace(
+        plan,
+        parsed=dataclasses.replace(plan.parsed, rows=[]),
+        programme=None,
+        women={pk: plan.women[pk] for pk in plan.changed_women},
+        households={pk: plan.households[pk] for pk in plan.changed_households},
+        households_by_kk={},
+        enrolled=set(),
+        business_types=set(),
+        household_rows={},
+    )
     try:
-        pickler.dump(plan)
-        payload = zlib.compress(buffer.getbuffer(), 1)
-        del buffer
         header = _header(batch, fingerprint)
-        name = _plan_name(batch.file.name)
-        batch.file.storage.delete(name)
-        batch.file.storage.save(name, ContentFile(_PLAN_MAGIC + header + _signature(header, payload) + payload))
+        with tempfile.TemporaryFile() as spool:
+            spool.write(_PLAN_MAGIC + header + bytes(_SIGNATURE_SIZE))  # the signature goes here once known
+            payload = _Deflating(spool, salted_hmac(_PLAN_SALT, header, algorithm="sha256"))
+            table = _dispatch_table()
+            chunks = (rows[start : start + PLAN_CHUNK_ROWS] for start in range(0, len(rows), PLAN_CHUNK_ROWS))
+            for part in ((kept, len(rows)), *chunks):
+                pickler = pickle.Pickler(payload, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler.dispatch_table = table
+                pickler.dump(part)
+                del pickler  # and its memo
+            signature = payload.finish()
+            spool.seek(len(_PLAN_MAGIC) + len(header))
+            spool.write(signature)
+            spool.seek(0)
+            name = _plan_name(batch.file.name)
+            batch.file.storage.delete(name)
+            batch.file.storage.save(name, File(spool, name=name))
     except Exception:  # noqa: BLE001 - never worth failing the check for
         logger.warning("could not keep the plan of import %s", batch.pk, exc_info=True)
-    finally:
-        plan.programme = programme
+
+
+_SIGNATURE_SIZE = hashlib.sha256().digest_size
+# Rows of a kept plan per pickle. Values shared between rows (a village, a date) are written once per pickle, so
+# each is held at most once per chunk after loading.
+PLAN_CHUNK_ROWS = 5_000
+_PIECE = 1 << 16
+
+
+class _Deflating:
+    """A binary file for the pickler: compresses what is written into ``file`` and signs the compressed bytes with
+    ``mac`` (an HMAC already fed the header)."""
+
+    def __init__(self, file, mac):
+        self.file, self.mac, self.compressor = file, mac, zlib.compressobj(1)
+
+    def write(self, data) -> int:
+        if out := self.compressor.compress(data):
+            self.mac.update(out)
+            self.file.write(out)
+        return len(data)
+
+    def finish(self) -> bytes:
+        """Writes the end of the compressed stream; returns the signature of the header and all of it."""
+        out = self.compressor.flush()
+        self.mac.update(out)
+        self.file.write(out)
+        return self.mac.digest()
+
+
+class _Inflating:
+    """The pickle in a kept plan, decompressed from ``file`` a piece at a time as the unpickler reads it."""
+
+    def __init__(self, file):
+        self.file, self.decompressor, self.buffer = file, zlib.decompressobj(), bytearray()
+
+    def _fill(self, size: int | None) -> None:
+        """Decompresses until ``size`` bytes (or a line, when None) are buffered, or the stream ends."""
+        while not self.decompressor.eof and (len(self.buffer) < size if size is not None else b"\n" not in self.buffer):
+            data = self.decompressor.unconsumed_tail or self.file.read(_PIECE)
+            if not data:
+                return
+            self.buffer += self.decompressor.decompress(data, 4 * _PIECE)
+
+    def read(self, size: int) -> bytes:
+        self._fill(size)
+        out = bytes(self.buffer[:size])
+        del self.buffer[:size]
+        return out
+
+    def readline(self) -> bytes:
+        self._fill(None)
+        end = self.buffer.find(b"\n") + 1 or len(self.buffer)
+        return self.read(end)
 
 
 def _kept_plan(batch: ImportBatch) -> ImportPlan | None:
     """The plan the batch's check kept, if the registry's fingerprint is still the one it was matched against and
-    the signature is right (it is unpickled only then); else None."""
+    the signature is right (it is unpickled only then); else None. The file is read twice, a piece at a time: once
+    to check the signature, once to unpickle."""
     storage, name = batch.file.storage, _plan_name(batch.file.name)
     if not batch.file.name or not storage.exists(name):
         return None
-    with storage.open(name, "rb") as file:
-        data = file.read()
-    signature_size = hashlib.sha256().digest_size
     header_end = len(_PLAN_MAGIC) + 64
-    if not data.startswith(_PLAN_MAGIC) or len(data) < header_end + signature_size:
-        return None
-    header, signature = data[len(_PLAN_MAGIC) : header_end], data[header_end : header_end + signature_size]
-    payload = memoryview(data)[header_end + signature_size :]
-    if not hmac.compare_digest(signature, _signature(header, payload)):
-        logger.warning("the kept plan of import %s has a wrong signature: checking the file again", batch.pk)
-        return None
-    if header != _header(batch, fingerprint(programme=batch.programme)):
-        return None  # the registry changed since the check
-    plan = pickle.loads(zlib.decompress(payload))  # noqa: S301 - signed with the SECRET_KEY, checked above
+    with storage.open(name, "rb") as file:
+        start = file.read(header_end + _SIGNATURE_SIZE)
+        if not start.startswith(_PLAN_MAGIC) or len(start) < header_end + _SIGNATURE_SIZE:
+            return None
+        header, signature = start[len(_PLAN_MAGIC) : header_end], start[header_end:]
+        mac = salted_hmac(_PLAN_SALT, header, algorithm="sha256")
+        while piece := file.read(_PIECE * 16):
+            mac.update(piece)
+        if not hmac.compare_digest(signature, mac.digest()):
+            logger.warning("the kept plan of import %s has a wrong signature: checking the file again", batch.pk)
+            return None
+        if header != _header(batch, fingerprint(programme=batch.programme)):
+            return None  # the registry changed since the check
+        file.seek(header_end + _SIGNATURE_SIZE)
+        source = _Inflating(file)
+        plan, count = pickle.load(source)  # noqa: S301 - signed with the SECRET_KEY, checked above
+        rows = plan.parsed.rows
+        while len(rows) < count:
+            rows.extend(pickle.load(source))  # noqa: S301 - the same
     plan.programme = batch.programme
     return plan
 

@@ -52,10 +52,10 @@ def match_rows(parsed: ParsedFile, *, programme, progress: Callable[[int], None]
     _flag_duplicates_in_file(rows, columns)
     if progress:
         progress(40)
-    _load_registry(plan)
+    by_nik, by_person = _load_registry(plan)
     if progress:
         progress(70)
-    _claim_women(plan)
+    _claim_women(plan, by_nik, by_person)
     plan.village_names = _village_names(plan)
     plan_rows(plan)
     if progress:
@@ -77,7 +77,7 @@ def _check_districts(rows: list[RowResult], columns: ColumnMap) -> None:
     for row in rows:
         if row.nik and _district_code(row.nik) not in known:
             message = _("The first six digits (%(code)s) are not a district (kecamatan) code.") % {"code": row.nik[:6]}
-            row.errors.append(Problem(header, row.nik, message))
+            row.add_error(Problem(header, row.nik, message))
 
 
 # --- regions ---
@@ -105,7 +105,7 @@ def _resolve_villages(rows: list[RowResult], columns: ColumnMap, aliases) -> Non
                 Problem(headers[f.field], f.value, f.message, field=f.field, scope=f.scope, suggestions=f.suggestions)
                 for f in resolution.findings
             ]
-        row.errors.extend(problems[key])
+        row.add_error(*problems[key])
 
 
 # --- people and reference lists ---
@@ -165,7 +165,7 @@ def _resolve_choices(
                 kept.append(
                     Problem(problem.column, problem.value, problem.message, field=name, suggestions=suggestions)
                 )
-        row.errors[:] = kept
+        row.errors = kept or ()
 
 
 def _resolve_facilitators(
@@ -242,7 +242,7 @@ def _resolve_facilitators(
         if user_id is not None:
             row.facilitator_id = user_id
         else:
-            row.errors.append(Problem(header, row.facilitator, message, field="facilitator", suggestions=suggestions))
+            row.add_error(Problem(header, row.facilitator, message, field="facilitator", suggestions=suggestions))
 
 
 def _resolve_business_types(
@@ -256,26 +256,34 @@ def _resolve_business_types(
         return
     reader = BusinessReader(list(BusinessType.objects.filter(is_active=True)), aliases)
     header = columns.header("business_type")
-    readings = {}
+    # Per distinct cell: its reading, its problems and its businesses without a name, shared by every row with it.
+    readings: dict[str, tuple] = {}
     for row in rows:
         if not row.business_type:
             continue
-        reading = readings.get(row.business_type)
-        if reading is None:
-            reading = readings[row.business_type] = reader.read(row.business_type)
-        problems = [
-            Problem(header, doubt.value, doubt.message, field="business_type", suggestions=doubt.suggestions)
-            for doubt in reading.warnings
-        ]
+        known = readings.get(row.business_type)
+        if known is None:
+            reading = reader.read(row.business_type)
+            problems = tuple(
+                Problem(header, doubt.value, doubt.message, field="business_type", suggestions=doubt.suggestions)
+                for doubt in reading.warnings
+            )
+            known = readings[row.business_type] = reading, problems, _businesses(reading, "")
+        reading, problems, nameless = known
         if not reading.parts:  # not clear, and no type Other to fall back on
-            row.errors.extend(problems)
+            row.add_error(*problems)
             continue
-        row.warnings.extend(problems)
-        row.businesses = [
-            (type_id, (row.business_name or "") if position == 0 else "", description)
-            for position, (type_id, description) in enumerate(reading.parts)
-        ]
+        row.add_warning(*problems)
+        row.businesses = _businesses(reading, row.business_name) if row.business_name else nameless
         row.business_type_id = reading.parts[0][0]
+
+
+def _businesses(reading, name: str) -> tuple[tuple[int, str, str], ...]:
+    """(business type id, name, description) of each business a cell describes; the name is the first one's."""
+    return tuple(
+        (type_id, name if position == 0 else "", description)
+        for position, (type_id, description) in enumerate(reading.parts)
+    )
 
 
 def fold(name: str) -> str:
@@ -303,7 +311,7 @@ def _flag_duplicates_in_file(rows: list[RowResult], columns: ColumnMap) -> None:
         for row in group if len(group) > 1 else ():
             others = ", ".join(str(r.number) for r in group if r is not row)
             message = _("The same NIK is also in row %(rows)s of this file.") % {"rows": others}
-            row.errors.append(Problem(columns.header("nik"), row.nik, message))
+            row.add_error(Problem(columns.header("nik"), row.nik, message))
     for group in by_person.values():
         if len({r.nik for r in group}) < len(group) and len(group) > 1:
             for row in group:
@@ -311,7 +319,7 @@ def _flag_duplicates_in_file(rows: list[RowResult], columns: ColumnMap) -> None:
                     continue  # already reported as the same NIK
                 others = ", ".join(str(r.number) for r in group if r is not row)
                 message = _("The same person (KK, name and birth date) is also in row %(rows)s of this file.")
-                row.errors.append(Problem("", "", message % {"rows": others}))
+                row.add_error(Problem("", "", message % {"rows": others}))
 
 
 @functools.cache
@@ -322,14 +330,31 @@ def _record_class(model):
     return make_dataclass(f"{model.__name__}Record", names, slots=True, eq=False)
 
 
+# Columns whose values are (nearly) all different: not worth sharing between records. Every other column's values
+# repeat (villages, dates, choices, moments of an import), and equal values are shared, one object for all.
+_DISTINCT_COLUMNS = {"id", "nik", "full_name", "phone", "search_text", "kk_number", "household_id"}
+
+
 def _records(model, queryset) -> list:
+    """The rows of ``queryset`` as light records (``_record_class``), read a few thousand at a time; a repeated
+    value is one object for every record holding it (100,000 women's records take ~60 MB less)."""
     record = _record_class(model)
-    return [record(*values) for values in queryset.values_list(*(f.name for f in fields(record)))]
+    names = [f.name for f in fields(record)]
+    shared = [(index, {}) for index, name in enumerate(names) if name not in _DISTINCT_COLUMNS]
+    records = []
+    for values in queryset.values_list(*names).iterator(chunk_size=5000):
+        values = list(values)
+        for index, seen in shared:
+            value = values[index]
+            values[index] = seen.setdefault(value, value)
+        records.append(record(*values))
+    return records
 
 
-def _load_registry(plan: ImportPlan) -> None:
+def _load_registry(plan: ImportPlan) -> tuple[dict, dict]:
     """The women the rows may be about (by NIK, or living in a household of one of the file's family cards), those
-    households, and which of those women are in the programme already and which business types they have."""
+    households, and which of those women are in the programme already and which business types they have. Returns
+    the women by NIK, and by (KK, folded name, birth date) those a row without a NIK on file may be about."""
     rows = plan.rows
     niks = {row.nik for row in rows if row.nik}
     kks = {row.kk_number for row in rows if row.kk_number}
@@ -353,33 +378,37 @@ def _load_registry(plan: ImportPlan) -> None:
     plan.women = women
     plan.households = households
     plan.households_by_kk = {h.kk_number: h for h in households.values() if h.kk_number}
-    plan.by_nik = {w.nik: w for w in women.values() if w.nik}
-    plan.by_person = {}
+    by_nik = {w.nik: w for w in women.values() if w.nik}
+    # Only rows whose NIK is not on file are recognised by KK, name and birth date (``_target``).
+    wanted_kks = {row.kk_number for row in rows if row.kk_number and row.nik not in by_nik}
+    by_person = {}
     for woman in women.values():
         household = households.get(woman.household_id)
-        if household is not None and household.kk_number and woman.birth_date:
+        if household is not None and household.kk_number in wanted_kks and woman.birth_date:
             key = (household.kk_number, fold(woman.full_name), woman.birth_date)
-            plan.by_person.setdefault(key, woman)
+            by_person.setdefault(key, woman)
     if women:
         plan.enrolled = set(
             Enrolment.objects.filter(programme=plan.programme, beneficiary_id__in=among(women)).values_list(
                 "beneficiary_id", flat=True
             )
         )
-        for woman_id, type_id in Business.objects.filter(beneficiary_id__in=among(women)).values_list(
-            "beneficiary_id", "business_type_id"
-        ):
-            plan.business_types[woman_id].add(type_id)
+        plan.business_types = set(
+            Business.objects.filter(beneficiary_id__in=among(women))
+            .values_list("beneficiary_id", "business_type_id")
+            .iterator(chunk_size=5000)
+        )
+    return by_nik, by_person
 
 
-def _claim_women(plan: ImportPlan) -> None:
+def _claim_women(plan: ImportPlan, by_nik: dict, by_person: dict) -> None:
     """Links each valid row to the registered woman it is about, if any; two rows about one woman are both errors."""
     columns = plan.parsed.columns
     claimed: dict[int, RowResult] = {}
     for row in plan.rows:
         if row.errors:
             continue
-        woman = _target(plan, row, columns)
+        woman = _target(row, columns, by_nik, by_person)
         if woman is None or row.errors:
             continue
         first = claimed.get(woman.id)
@@ -388,26 +417,24 @@ def _claim_women(plan: ImportPlan) -> None:
             row.beneficiary_id = woman.id
             continue
         message = _("This row and row %(row)s are about the same registered woman (record #%(pk)s).")
-        row.errors.append(Problem("", "", message % {"row": first.number, "pk": woman.id}))
-        first.errors.append(Problem("", "", message % {"row": row.number, "pk": woman.id}))
+        row.add_error(Problem("", "", message % {"row": first.number, "pk": woman.id}))
+        first.add_error(Problem("", "", message % {"row": row.number, "pk": woman.id}))
 
 
-def _target(plan: ImportPlan, row: RowResult, columns: ColumnMap) -> Beneficiary | None:
+def _target(row: RowResult, columns: ColumnMap, by_nik: dict, by_person: dict) -> Beneficiary | None:
     """The registered woman a row is about: by NIK, else by KK + name + birth date."""
-    if row.nik and row.nik in plan.by_nik:
-        woman = plan.by_nik[row.nik]
+    if row.nik and row.nik in by_nik:
+        woman = by_nik[row.nik]
         similarity = fuzz.token_set_ratio(normalize_search(row.full_name or ""), normalize_search(woman.full_name))
         if row.full_name and similarity < NAME_MATCH_MIN:
             message = _("This NIK belongs to %(name)s (record #%(pk)s), not to the name in this row.")
-            row.errors.append(
-                Problem(columns.header("nik"), row.nik, message % {"name": woman.full_name, "pk": woman.id})
-            )
+            row.add_error(Problem(columns.header("nik"), row.nik, message % {"name": woman.full_name, "pk": woman.id}))
         return woman
     key = _person_key(row)
-    woman = plan.by_person.get(key) if key else None
+    woman = by_person.get(key) if key else None
     if woman is not None and row.nik and woman.nik:
         message = _("The KK, name and birth date are those of %(name)s (record #%(pk)s), whose NIK is different.")
-        row.errors.append(Problem(columns.header("nik"), row.nik, message % {"name": woman.full_name, "pk": woman.id}))
+        row.add_error(Problem(columns.header("nik"), row.nik, message % {"name": woman.full_name, "pk": woman.id}))
     return woman
 
 

@@ -5,7 +5,6 @@ created or changed. No database: ``match.match_rows`` has read what the rows are
 """
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -66,11 +65,11 @@ class ImportPlan:
     changed_households: dict[int, set[str]] = field(default_factory=dict)  # pk → fields changed on the instance
     changed_women: dict[int, set[str]] = field(default_factory=dict)  # pk → fields changed on the instance
     enrolled: set[int] = field(default_factory=set)  # women already in the programme
-    business_types: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))  # woman → her types
+    business_types: set[tuple[int, int]] = field(default_factory=set)  # (woman, business type) she has
     enrol: list[int] = field(default_factory=list)  # row numbers whose woman joins the programme
     # The businesses to create: (row number, business type id, name, description), in row order.
     new_business: list[tuple[int, int, str, str]] = field(default_factory=list)
-    household_rows: dict[int, int] = field(default_factory=dict)  # id(household) → first row number naming it
+    household_rows: dict[object, int] = field(default_factory=dict)  # household → first row number naming it
     village_names: dict[str, str] = field(default_factory=dict)  # code → name, for the preview
     # What village offices' spellings mean, confirmed earlier: (field, scope, key) → value (aliases.load_aliases).
     aliases: dict[tuple[str, str, str], str] = field(default_factory=dict)
@@ -108,11 +107,11 @@ def plan_rows(plan: ImportPlan) -> None:
         _plan_woman(plan, row, woman)
         if woman.id not in plan.enrolled:
             plan.enrol.append(row.number)
-            row.changes.append((_("Programme"), "", str(plan.programme)))
-        starting = [business for business in row.businesses if business[0] not in plan.business_types[woman.id]]
+            row.add_change((_("Programme"), "", str(plan.programme)))
+        starting = [business for business in row.businesses if (woman.id, business[0]) not in plan.business_types]
         if starting:
             plan.new_business.extend((row.number, *business) for business in starting)
-            row.changes.append((_("Business"), "", "; ".join(description for _type, _name, description in starting)))
+            row.add_change((_("Business"), "", "; ".join(description for _type, _name, description in starting)))
         row.action = Action.UPDATE if row.changes else Action.UNCHANGED
 
 
@@ -157,7 +156,7 @@ def _plan_household(plan: ImportPlan, row: RowResult, woman, new_households, reg
                 if woman is None
                 else _("A new household needs a village (desa/kelurahan).")
             )
-            row.errors.append(Problem(plan.parsed.columns.header("village"), "", message))
+            row.add_error(Problem(plan.parsed.columns.header("village"), "", message))
             return
         target = NewHousehold(
             kk_number=kk or "",
@@ -172,7 +171,7 @@ def _plan_household(plan: ImportPlan, row: RowResult, woman, new_households, reg
     values = {"kk_number": kk, "village_id": row.village_code, "rt": row.rt, "rw": row.rw, "address": row.address}
     # The first row of the file that names a household says what it is; later rows only fill its blanks, so that
     # importing the same file twice changes nothing.
-    first_row = plan.household_rows.setdefault(id(target), row.number)
+    first_row = plan.household_rows.setdefault(target, row.number)
     changed = set()
     for attr, value in values.items():
         old = getattr(target, attr)
@@ -181,11 +180,11 @@ def _plan_household(plan: ImportPlan, row: RowResult, woman, new_households, reg
         if first_row != row.number and old:
             message = _("This family card (KK) is also in row %(row)s with another address; that row's is kept.")
             if not any(w.message == message % {"row": first_row} for w in row.warnings):
-                row.warnings.append(Problem("", "", message % {"row": first_row}))
+                row.add_warning(Problem("", "", message % {"row": first_row}))
             continue
         if not isinstance(target, NewHousehold) and woman is not None and target is current:
             shown = (region_names.get(old, old), region_names.get(value, value)) if attr == "village_id" else None
-            row.changes.append((_HOUSEHOLD_LABELS[attr](), *(shown or (old, value))))
+            row.add_change((_HOUSEHOLD_LABELS[attr](), *(shown or (old, value))))
         setattr(target, attr, value)
         changed.add(attr)
     if changed and not isinstance(target, NewHousehold):
@@ -193,7 +192,7 @@ def _plan_household(plan: ImportPlan, row: RowResult, woman, new_households, reg
         if "kk_number" in changed:
             plan.households_by_kk[target.kk_number] = target
     if woman is not None and target is not current:
-        row.changes.append((_("Household"), _household_label(current, region_names), _household_label(target, {})))
+        row.add_change((_("Household"), _household_label(current, region_names), _household_label(target, {})))
         plan.changed_women.setdefault(woman.id, set()).add("household_id")
     plan.household_of[row.number] = target
 
@@ -215,11 +214,11 @@ def _plan_woman(plan: ImportPlan, row: RowResult, woman: Beneficiary) -> None:
         old = getattr(woman, name)
         if value is not None and old != value:
             label = str(Beneficiary._meta.get_field(name).verbose_name)
-            row.changes.append((label[:1].upper() + label[1:], _choice_label(name, old), _choice_label(name, value)))
+            row.add_change((label[:1].upper() + label[1:], _choice_label(name, old), _choice_label(name, value)))
             setattr(woman, name, value)
             changed.add(name)
     if row.facilitator_id and woman.facilitator_id != row.facilitator_id:
-        row.changes.append((_("Facilitator"), "", row.facilitator))
+        row.add_change((_("Facilitator"), "", row.facilitator))
         woman.facilitator_id = row.facilitator_id
         changed.add("facilitator_id")
     if not changed:

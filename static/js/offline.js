@@ -20,6 +20,9 @@
   const PARALLEL = 4;
   const LOCK_STALE_MS = 20000; // a preparation that stopped beating this long ago (its page was left) is over
   let running = null;
+  // Set when the page goes away: its preparation stops at once, writing no beat and no status (its aborted fetches
+  // are not pages missing from the copy), so the next page starts a whole one.
+  let leaving = false;
 
   function read(key) {
     try {
@@ -103,6 +106,7 @@
   const ownerId = Math.random().toString(36).slice(2);
 
   function beat() {
+    if (leaving) return;
     write(KEYS.lock, { owner: ownerId, beat: Date.now() });
   }
 
@@ -128,6 +132,7 @@
   }
 
   class SessionEnded extends Error {}
+  class Left extends Error {}
 
   async function fetchInto(cache, url) {
     const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
@@ -153,6 +158,7 @@
     show(progress);
     async function worker() {
       while (queue.length) {
+        if (leaving) throw new Left();
         const url = queue.shift();
         try {
           if (!(await fetchInto(cache, url))) failed += 1;
@@ -160,6 +166,7 @@
           if (error instanceof SessionEnded) throw error;
           failed += 1; // the signal dropped for this one: the next preparation tries again
         }
+        if (leaving) throw new Left();
         progress.done += 1;
         beat();
         show(progress);
@@ -168,6 +175,7 @@
     const workers = [];
     for (let i = 0; i < PARALLEL; i += 1) workers.push(worker());
     await Promise.all(workers);
+    if (leaving) throw new Left();
     // Pages of the last copy that are no longer hers (a woman handed to another facilitator) leave the phone.
     const keep = new Set(copy.urls);
     const stale = (read(KEYS.urls) || []).filter(function (url) {
@@ -281,7 +289,13 @@
     window.addEventListener("offline", function () {
       show();
     });
-    window.addEventListener("pagehide", unlock);
+    window.addEventListener("pagehide", function () {
+      leaving = true;
+      unlock();
+    });
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) leaving = false; // back from the back-forward cache: a live page again
+    });
     const previous = read(KEYS.user);
     if (previous !== null && String(previous) !== element.dataset.offlineUser) {
       // The phone changed hands without logging out through the app: the other woman's copy goes first.

@@ -297,7 +297,7 @@ def test_two_businesses_in_one_cell_are_both_created_with_their_descriptions(wor
         by=admin,
     )
     (row,) = plan.rows
-    assert (row.action, row.warnings) == (Action.NEW, [])
+    assert (row.action, row.warnings) == (Action.NEW, ())
     businesses = Business.objects.filter(beneficiary__nik=NIK).select_related("business_type").order_by("pk")
     assert [(b.business_type.code, b.name, b.description, b.status) for b in businesses] == [
         ("anyaman", "Tampir Bu Siti", "anyaman", "running"),
@@ -364,7 +364,7 @@ def test_a_facilitator_by_her_full_or_first_name(programme, facilitator):
     rows = facilitator_rows(
         [full_name.upper(), f"  {facilitator.first_name.lower()} ", facilitator.username], programme
     )
-    assert [(row.facilitator_id, row.errors) for row in rows] == [(facilitator.pk, [])] * 3
+    assert [(row.facilitator_id, row.errors) for row in rows] == [(facilitator.pk, ())] * 3
 
 
 @pytest.mark.django_db
@@ -392,7 +392,7 @@ def test_an_unknown_facilitator_gets_the_closest_of_the_programme(programme, fac
 def test_an_alias_names_a_facilitator(programme, facilitator, other_facilitator):
     aliases = {("facilitator", "", "bu nofri"): facilitator.username}
     (row,) = facilitator_rows(["Bu Nofri"], programme, aliases)
-    assert (row.facilitator_id, row.errors) == (facilitator.pk, [])
+    assert (row.facilitator_id, row.errors) == (facilitator.pk, ())
 
 
 @pytest.mark.django_db

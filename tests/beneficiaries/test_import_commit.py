@@ -261,3 +261,21 @@ def test_commit_queries_do_not_grow_with_rows(world, programme, admin, django_as
     with django_assert_max_num_queries(40) as large:
         commit(text(50).replace("Siti", "Sri"), programme=programme, by=admin)
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_rows_are_written_the_same_in_several_pieces_of_copy_text(world, programme, admin, monkeypatch):
+    # Given COPY text made two rows at a time (PostgreSQL; SQLite writes rows without it)
+    monkeypatch.setattr(bulk, "COPY_CHUNK_ROWS", 2)
+    niks = [f"137502450880{serial:04d}" for serial in range(12, 17)]
+    # When five women are imported
+    commit(
+        HEADER + "".join(f"\nWANITA {n};{nik};;05/08/1980;Garegeh;{n};;sulaman;;" for n, nik in enumerate(niks)),
+        programme=programme,
+        by=admin,
+    )
+    # Then every one is written whole, with her household, enrolment, business and history
+    assert sorted(Beneficiary.objects.values_list("nik", "full_name", "birth_date", "household__rt")) == [
+        (nik, f"Wanita {n}", dt.date(1980, 8, 5), f"{n:03d}") for n, nik in enumerate(niks)
+    ]
+    assert Enrolment.objects.count() == Business.objects.count() == BusinessStatusChange.objects.count() == 5
+    assert Beneficiary.history.count() == Household.history.count() == 5

@@ -65,7 +65,7 @@ def rows_of(text, programme):
 )
 def test_village_found_whatever_the_case_spaces_and_prefixes(regions, programme, village, district, regency):
     (row,) = rows_of(f"nama;desa;kecamatan;kabupaten\nSiti;{village};{district};{regency}\n", programme)
-    assert (row.errors, row.village_code) == ([], "13.75.02.1008")
+    assert (row.errors, row.village_code) == ((), "13.75.02.1008")
 
 
 def test_namesake_villages_need_the_kabupaten(regions, programme):
@@ -154,7 +154,7 @@ def test_same_row_again_is_unchanged(regions, programme, facilitator):
     household = HouseholdFactory(kk_number=KK, rt="003")
     BeneficiaryFactory(nik=NIK, full_name="Siti Aminah", household=household, programme=programme)
     (row,) = rows_of(f"nama;nik;no_kk;desa;rt\nSiti Aminah;{NIK};{KK};Garegeh;3\n", programme)
-    assert (row.action, row.changes) == (Action.UNCHANGED, [])
+    assert (row.action, row.changes) == (Action.UNCHANGED, ())
 
 
 def test_not_yet_in_the_programme_or_without_that_business_is_an_update(regions, programme, other_programme):
@@ -200,7 +200,7 @@ def test_facilitator_must_work_in_the_programme(regions, programme, facilitator,
 def test_unknown_business_type_imports_as_other_with_a_warning(regions, programme):
     (row,) = rows_of("nama;desa;jenis_usaha\nSiti;Garegeh;pabrik pesawat\n", programme)
     assert row.action == Action.NEW
-    assert row.businesses == [(business_type("lainnya").pk, "", "pabrik pesawat")]
+    assert row.businesses == ((business_type("lainnya").pk, "", "pabrik pesawat"),)
     assert "type set to Other" in row.warnings[0].message
 
 

@@ -158,7 +158,7 @@ def test_the_namesake_desa_is_read_from_its_kecamatan(regions, programme):
     [woman] = [w for w in messy.WOMEN if w.village == "Susukan"]
     row = rows_by_number(plan_of(messy.messy_list(), programme))[woman.row]
     assert row.village_code == "33.22.03.2006"
-    assert row.errors == []
+    assert row.errors == ()
 
 
 def test_regencies_as_people_write_them_are_no_problem(regions, programme):
@@ -175,7 +175,7 @@ def test_every_susukan_row_but_the_bad_ones_is_valid(regions, programme):
     for woman in SUSUKAN:
         if not woman.fault:
             row = rows[woman.row]
-            assert row.errors == [], (woman.no, [p.describe(row.number) for p in row.errors])
+            assert row.errors == (), (woman.no, [p.describe(row.number) for p in row.errors])
             assert row.action == Action.NEW
             assert row.village_code == woman.village_code
 
@@ -187,7 +187,7 @@ def test_no_row_is_rejected_for_its_business_which_is_kept_as_typed(regions, pro
         assert not of_field(row.errors, "business_type"), woman.business
         assert not [p for p in row.errors if p.column == "Jenis Usaha"], woman.business
         if not woman.business:
-            assert row.businesses == []
+            assert row.businesses == ()
             continue
         assert row.businesses, woman.business
         for _type_id, _name, description in row.businesses:
@@ -210,14 +210,14 @@ def test_a_cell_with_one_clear_business_keeps_the_rest_in_the_description(region
     for typed, code in messy.BUSINESS_FIRST_TYPE.items():
         [woman] = [w for w in messy.WOMEN if w.business == typed]
         row = rows[woman.row]
-        assert row.errors == [] or {p.field for p in row.errors} <= REGION_FIELDS
+        assert row.errors == () or {p.field for p in row.errors} <= REGION_FIELDS
         assert type_codes(row)[0] == code
         assert "herbal" in " ".join(description for _t, _n, description in row.businesses).lower()
 
 
 def test_an_unknown_business_is_other_with_a_warning(regions, programme):
     row = rows_by_number(plan_of(messy.messy_list(), programme))[messy.UNKNOWN_BUSINESS_ROW]
-    assert row.errors == []
+    assert row.errors == ()
     assert type_codes(row) == ["lainnya"]
     assert row.businesses[0][2] == messy.UNKNOWN_BUSINESS  # the text as typed is her business's description
     [warning] = of_field(row.warnings, "business_type")
@@ -339,7 +339,7 @@ def test_a_second_list_from_the_same_office_maps_itself(regions, programme, admi
     plan = plan_of(messy.second_list(), programme)
     assert plan.counts[Action.NEW] == messy.SECOND_LIST_ROWS
     for row in plan.rows:
-        assert row.errors == [], [p.describe(row.number) for p in row.errors]
+        assert row.errors == (), [p.describe(row.number) for p in row.errors]
         assert not [p for p in row.warnings if p.field in REGION_FIELDS]
         assert row.village_code
 

@@ -208,7 +208,7 @@ def test_a_file_without_a_name_column_is_refused():
 def test_csv_with_or_without_bom_either_separator(bom, separator):
     text = separator.join(["nama", "nik", "tanggal_lahir"]) + "\n" + separator.join(["SITI", NIK, "05/08/1980"])
     row = only_row(csv_bytes(text, bom=bom))
-    assert (row.full_name, row.nik, row.birth_date, row.errors) == ("Siti", NIK, dt.date(1980, 8, 5), [])
+    assert (row.full_name, row.nik, row.birth_date, row.errors) == ("Siti", NIK, dt.date(1980, 8, 5), ())
 
 
 def test_delimiter_detection():

@@ -65,7 +65,7 @@ def no_reading(monkeypatch):
 def test_the_check_keeps_its_plan_signed_next_to_the_file(checked):
     assert checked.status == ImportStatus.CHECKED and (checked.new_count, checked.invalid_count) == (2, 1)
     data = plan_path(checked).read_bytes()
-    assert data.startswith(b"pekka-import-plan-1\n")
+    assert data.startswith(b"pekka-import-plan-2\n")
     assert NIK.encode() not in data  # compressed, not plain text
 
 
@@ -153,3 +153,24 @@ def test_purging_the_upload_deletes_the_kept_plan(checked):
     assert tasks.purge_import_files() == 1
 
     assert not path.exists()
+
+
+def test_a_plan_kept_in_several_pieces_is_written_whole(admin, programme, monkeypatch):
+    # Given a check that kept its plan's rows one per pickle
+    monkeypatch.setattr(batches, "PLAN_CHUNK_ROWS", 1)
+    garegeh()
+    business_type("sulaman")
+    batch = ImportBatch.objects.create(
+        programme=programme,
+        file=ContentFile(LIST.encode(), name="daftar.csv"),
+        file_name="daftar.csv",
+        uploaded_by=admin,
+    )
+    batch = check_batch(batch=batch)
+    monkeypatch.setattr(batches, "parse_rows", lambda *a, **k: pytest.fail("the file was read again"))
+    monkeypatch.setattr(batches, "match_rows", lambda *a, **k: pytest.fail("the file was checked again"))
+    # When it is committed
+    batch = commit_batch(batch=batch, by=admin)
+    # Then the kept rows were written, none lost between the pieces
+    assert (batch.status, batch.new_count, batch.invalid_count) == (ImportStatus.COMMITTED, 2, 1)
+    assert set(Beneficiary.objects.values_list("nik", flat=True)) == {NIK, OTHER_NIK}
