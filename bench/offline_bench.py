@@ -97,7 +97,7 @@ def measure(args) -> dict:
     from playwright.sync_api import sync_playwright
 
     base = f"http://{load.HOST}:{load.PORT}"
-    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         context = playwright.chromium.launch_persistent_context(
             profile,
             executable_path=CHROMIUM,
@@ -116,17 +116,22 @@ def measure(args) -> dict:
 
         page.get_by_label("Nama pengguna").fill(FACILITATOR)
         page.get_by_label("Kata sandi").fill(args.password)
+        since = page.evaluate("() => Date.now()")
         started = time.perf_counter()
         page.get_by_role("button", name="Masuk").click()
         page.wait_for_load_state("load")
         # offline.js prepares the copy by itself after login; the status it keeps says when it is ready.
+        # offline.js writes its status ({user, count, groups, at, failed}) when the whole copy is in the cache.
         page.wait_for_function(
-            "() => window.pekkaOffline && window.pekkaOffline.status() && window.pekkaOffline.status().ready",
-            timeout=300_000,
+            "(since) => { const s = window.pekkaOffline && window.pekkaOffline.status();"
+            " return Boolean(s && s.at && Date.parse(s.at) >= since); }",
+            arg=since,
+            timeout=600_000,
             polling=500,
         )
         copy = {"wall_s": time.perf_counter() - started, **page.evaluate(SIZE_OF_COPY)}
-        copy["women"] = page.evaluate("() => window.pekkaOffline.status().women")
+        saved = page.evaluate("() => window.pekkaOffline.status()")
+        copy["women"], copy["failed"] = saved["count"], saved.get("failed", 0)
         urls = page.evaluate(
             "async () => (await (await fetch('/lapangan/siap.json', {credentials: 'same-origin'})).json()).urls"
         )

@@ -78,6 +78,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages travel compressed (a woman's page is ~25 KB of HTML, ~6 KB so): on a 3G line that is most of the time
+    # of her offline copy (docs/field-app.md). Django pads each compressed response with random bytes against
+    # BREACH, and CSRF tokens are masked per response; static files come compressed from WhiteNoise already.
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "pekka.middleware.PermissionsPolicyMiddleware",
     # Serves the collected static files (compressed, cached for a year when STATIC_MANIFEST=1) in production.

@@ -78,6 +78,7 @@ def offline_urls(women: list, groups: list) -> list[str]:
             reverse("groups:members", args=[group.pk]),
             reverse("mentoring:group_session_create", args=[group.pk]),
             reverse("loans:collection_sheet", kwargs={"group_pk": group.pk}),
+            reverse("groups:meeting_create", args=[group.pk]),  # the meeting's attendance, taken offline too
         ]
     return urls
 

@@ -156,6 +156,7 @@ def test_her_offline_copy_lists_exactly_her_women_and_groups(client, facilitator
     for url in [f"/kelompok/{group}/", f"/kelompok/{group}/anggota/", f"/pendampingan/kelompok/{group}/sesi/"]:
         assert url in copy["urls"]
     assert f"/pinjaman/kelompok/{group}/setoran/" in copy["urls"]
+    assert f"/kelompok/{group}/pertemuan/baru/" in copy["urls"]  # attendance is taken offline too
     assert {"/", "/lapangan/", "/penerima-manfaat/saya/", "/pendampingan/tindak-lanjut/"} <= set(copy["urls"])
     entry = next(e for e in copy["index"] if e["id"] == caseload["mine"][0].pk)
     assert entry["village"] == "Garegeh" and entry["groups"] == [caseload["group"].name]
