@@ -113,6 +113,7 @@ def measure(args) -> dict:
         started = time.perf_counter()
         page.goto(f"{base}/akun/masuk/", wait_until="load")
         login = {"wall_s": time.perf_counter() - started, **page.evaluate(LOAD_TIME)}
+        print(f"login page: load event after {login['load_ms']:.0f} ms, {login['bytes'] / 1000:.0f} KB", flush=True)
 
         page.get_by_label("Nama pengguna").fill(FACILITATOR)
         page.get_by_label("Kata sandi").fill(args.password)
@@ -132,9 +133,9 @@ def measure(args) -> dict:
         copy = {"wall_s": time.perf_counter() - started, **page.evaluate(SIZE_OF_COPY)}
         saved = page.evaluate("() => window.pekkaOffline.status()")
         copy["women"], copy["failed"] = saved["count"], saved.get("failed", 0)
-        urls = page.evaluate(
-            "async () => (await (await fetch('/lapangan/siap.json', {credentials: 'same-origin'})).json()).urls"
-        )
+        print(f"offline copy ready after {copy['wall_s']:.1f} s: {copy['bytes'] / 1e6:.2f} MB", flush=True)
+        # The pages of her copy, as offline.js kept their list.
+        urls = page.evaluate("() => JSON.parse(localStorage.getItem('pekka-offline-urls') || '[]')")
         women = [url for url in urls if "/penerima-manfaat/" in url and url.rstrip("/").split("/")[-1].isdigit()]
         later = {"online": time_pages(page, base, women[: args.pages]), "offline": []}
         context.set_offline(True)

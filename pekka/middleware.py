@@ -1,6 +1,7 @@
 """Response headers the whole site shares."""
 
 from django.conf import settings
+from django.utils.cache import patch_vary_headers
 
 
 class PermissionsPolicyMiddleware:
@@ -15,4 +16,8 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
+        if response.get("Content-Type", "").startswith("text/html"):
+            # A page asked with "X-Pekka-Part: 1" (the phone preparing her offline copy, templates/base.html) is
+            # only the page's own parts: no shared cache may hand one for the other.
+            patch_vary_headers(response, ["X-Pekka-Part"])
         return response

@@ -5,9 +5,6 @@ What a phone keeps is exactly what she may open online: her own caseload and the
 the same ``visible_to`` every page starts from, and the pages themselves mask identity numbers for her role.
 """
 
-import math
-
-from django.conf import settings
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -64,12 +61,11 @@ def index_entry(woman) -> dict:
 
 
 def offline_urls(women: list, groups: list) -> list[str]:
-    """The pages her phone keeps: her day, her field page, her caseload list (every page of it), her follow-ups;
-    each woman's page and visit form; each group's page, members, session form and collection sheet."""
-    caseload = reverse("beneficiaries:mine")
-    pages = math.ceil(len(women) / settings.PAGE_SIZE)
-    urls = [reverse("home"), reverse("field_home"), caseload, reverse("mentoring:followup_list")]
-    urls += [f"{caseload}?page={n}" for n in range(2, pages + 1)]
+    """The pages her phone keeps: her day, her field page (every woman of hers, searchable offline), her caseload
+    list's first page, her follow-ups; each woman's page and visit form; each group's page, members, session form,
+    collection sheet and meeting form. The caseload list's further pages (``?page=N``) are not kept: the field page
+    finds any woman of hers offline, and each of them would cost the copy a page's download."""
+    urls = [reverse("home"), reverse("field_home"), reverse("beneficiaries:mine"), reverse("mentoring:followup_list")]
     for woman in women:
         urls += [reverse("beneficiaries:detail", args=[woman.pk]), reverse("mentoring:visit_create", args=[woman.pk])]
     for group in groups:

@@ -1,7 +1,7 @@
 /* Her offline copy. After login, and whenever she is online and the copy is older than REFRESH_MINUTES, the phone
-   asks /lapangan/siap.json (pekka/dashboards/offline.py) which pages are hers and fetches them, four at a time,
-   into the service worker's page cache ("pekka-pages"), so they open without a signal. The status line under the
-   navbar says how ready the copy is ("Ready offline · 42 beneficiaries · updated 10.42").
+   asks /lapangan/siap.json (pekka/dashboards/offline.py) which pages are hers and fetches them, six at a time (a
+   browser's connections to one host), into the service worker's page cache ("pekka-pages"), so they open without a
+   signal. The status line under the navbar says how ready the copy is ("Ready offline · 42 beneficiaries · updated 10.42").
 
    window.pekkaOffline = {prepare(), clear(), status(), index()}: clear() deletes the pages, the index and the
    status; the login page (where logging out lands) calls it, and so does a page of a different user than the one
@@ -17,7 +17,7 @@
     lock: "pekka-offline-lock",
   };
   const REFRESH_MINUTES = 30;
-  const PARALLEL = 4;
+  const PARALLEL = 6; // Chromium's connections per host: the 100 ms round trips hide behind each other
   const LOCK_STALE_MS = 20000; // a preparation that stopped beating this long ago (its page was left) is over
   let running = null;
   // Set when the page goes away: its preparation stops at once, writing no beat and no status (its aborted fetches
@@ -134,12 +134,54 @@
   class SessionEnded extends Error {}
   class Left extends Error {}
 
-  async function fetchInto(cache, url) {
-    const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+  // A page is pieces (templates/base.html): what all her pages share and, between the markers, each page's own. The
+  // first page of the copy comes whole; every other is asked for its own pieces only ("X-Pekka-Part") and put back
+  // together between the shared ones, the very page the server would have sent.
+  const MARK = "<!--~-->";
+  let shell = null;
+
+  function whole(pieces) {
+    return pieces.length > 1 && pieces.length % 2 === 1;
+  }
+
+  async function answer(url, part) {
+    const headers = part ? { "X-Pekka-Part": "1" } : {};
+    const response = await fetch(url, { credentials: "same-origin", cache: "no-store", headers: headers });
     if (response.redirected || response.status === 401 || response.status === 403) throw new SessionEnded(url);
+    return response;
+  }
+
+  async function fetchInto(cache, url) {
+    const part = shell !== null;
+    const response = await answer(url, part);
     if (!keepable(response)) return false;
-    await cache.put(url, pack(response));
+    const text = await response.text();
+    const pieces = text.split(MARK);
+    let html = text;
+    if (!part) {
+      if (whole(pieces)) shell = pieces;
+    } else if (pieces.length === shell.length) {
+      html = shell.map((piece, i) => (i % 2 ? pieces[i] : piece)).join(MARK);
+    } else if (pieces.length > 1) {
+      // Not the shape of her other pages (another layout): this one comes whole.
+      return fetchWhole(cache, url);
+    }
+    await cache.put(url, pack(rebuilt(response, html)));
     return true;
+  }
+
+  async function fetchWhole(cache, url) {
+    const response = await answer(url, false);
+    if (!keepable(response)) return false;
+    await cache.put(url, pack(rebuilt(response, await response.text())));
+    return true;
+  }
+
+  function rebuilt(response, html) {
+    const headers = new Headers(response.headers);
+    headers.delete("Content-Length");
+    headers.delete("Content-Encoding");
+    return new Response(html, { status: response.status, statusText: response.statusText, headers: headers });
   }
 
   async function build(element) {
@@ -155,8 +197,9 @@
     const queue = copy.urls.slice();
     const progress = { done: 0, total: queue.length };
     let failed = 0;
+    shell = null;
     show(progress);
-    async function worker() {
+    async function worker(first) {
       while (queue.length) {
         if (leaving) throw new Left();
         const url = queue.shift();
@@ -170,10 +213,12 @@
         progress.done += 1;
         beat();
         show(progress);
+        if (first) return; // the first page, whole, gives the shared pieces the others are put back into
       }
     }
+    await worker(true);
     const workers = [];
-    for (let i = 0; i < PARALLEL; i += 1) workers.push(worker());
+    for (let i = 0; i < PARALLEL; i += 1) workers.push(worker(false));
     await Promise.all(workers);
     if (leaving) throw new Left();
     // Pages of the last copy that are no longer hers (a woman handed to another facilitator) leave the phone.

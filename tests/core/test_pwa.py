@@ -238,3 +238,11 @@ def test_the_field_page_lists_her_women_for_the_phones_search(client, facilitato
     assert body.count("data-search=") == 3
     assert "data-offline-prepare" in body and 'id="offline-status"' in body
     assert [n for n in (w.nik for w in caseload["mine"]) if n in body] == []
+
+
+def test_a_page_says_it_varies_with_the_offline_copys_part_header(client, facilitator, caseload):
+    client.force_login(facilitator)
+    whole = client.get("/lapangan/")
+    part = client.get("/lapangan/", HTTP_X_PEKKA_PART="1")
+    assert "X-Pekka-Part" in whole["Vary"] and "X-Pekka-Part" in part["Vary"]
+    assert len(part.content) < len(whole.content)  # only the page's own parts travel
