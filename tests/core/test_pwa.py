@@ -246,3 +246,22 @@ def test_a_page_says_it_varies_with_the_offline_copys_part_header(client, facili
     part = client.get("/lapangan/", HTTP_X_PEKKA_PART="1")
     assert "X-Pekka-Part" in whole["Vary"] and "X-Pekka-Part" in part["Vary"]
     assert len(part.content) < len(whole.content)  # only the page's own parts travel
+
+
+def _comparable(html: str) -> str:
+    """A page with what changes on every render masked: CSRF tokens, form keys and the time a form was made."""
+    html = re.sub(r'(csrfmiddlewaretoken" value=|X-CSRFToken": )"[^"]+"', r'\1"…"', html)
+    return re.sub(r'(name="(?:client_uuid|form_made_at)"[^>]*value=)"[^"]*"', r'\1"…"', html)
+
+
+def test_every_page_of_her_copy_put_back_together_from_its_parts_is_the_page_itself(client, facilitator, caseload):
+    """What static/js/offline.js does: her day whole, every other page as its own parts between the shared ones."""
+    client.force_login(facilitator)
+    urls = client.get(reverse("offline_copy")).json()["urls"]
+    shell = client.get("/").content.decode().split("<!--~-->")
+    assert len(shell) > 1 and len(shell) % 2 == 1
+    for url in urls:
+        own = client.get(url, HTTP_X_PEKKA_PART="1").content.decode().split("<!--~-->")
+        assert len(own) == len(shell), url
+        rebuilt = "<!--~-->".join(own[i] if i % 2 else piece for i, piece in enumerate(shell))
+        assert _comparable(rebuilt) == _comparable(client.get(url).content.decode()), url
