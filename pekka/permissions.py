@@ -114,6 +114,12 @@ def can_edit_visit(user, visit, *, now=None) -> bool:
     return visit.author_id == user.pk and (now or timezone.now()) <= visit.edit_deadline()
 
 
+def can_review_field_entries(user) -> bool:
+    """The review list of what landed from the field after the world moved (a woman reassigned, a loan written off
+    or repaid while the phone was offline): coordinators, managers and admins, who decide caseloads and loans."""
+    return is_admin(user) or user.is_manager or user.is_coordinator
+
+
 def can_complete_follow_up(user, follow_up) -> bool:
     """Its owner, the woman's facilitator, and coordinators, managers and admins tick a follow-up off."""
     if is_admin(user) or user.is_manager or user.is_coordinator or follow_up.owner_id == user.pk:

@@ -21,9 +21,9 @@ from django.utils.translation import ngettext
 from groups.models import Group, Membership
 from pekka.money import ZERO, format_rupiah
 from pekka.permissions import (
-    can_assign_caseload,
     can_post_repayment,
     can_reverse_repayment,
+    can_review_field_entries,
     can_write_off_loan,
     require,
 )
@@ -54,7 +54,7 @@ def loan_list(request):
             "page": page,
             "totals": totals,
             "filters_active": any(v for k, v in request.GET.items() if k not in {"page", "q"}),
-            "may_review": can_assign_caseload(request.user),
+            "may_review": can_review_field_entries(request.user),
         },
     )
 

@@ -1,10 +1,13 @@
 """Follow-up tasks: the list with a one-tap "done", and adding a task for a woman."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -44,6 +47,21 @@ def _back(request, default):
     return back if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) else default
 
 
+# A follow-up ticked off on a phone without a signal is sent later with the day she tapped it; a day older than this
+# (or before the follow-up existed, or in the future) is not believed, and the day it arrives counts instead.
+OFFLINE_DONE_DAYS = 30
+
+
+def _done_on(request, follow_up) -> dt.date:
+    today = timezone.localdate()
+    try:
+        day = parse_date(request.POST.get("done_on") or "")
+    except ValueError:  # shaped like a date, but not one (2026-02-31)
+        day = None
+    earliest = max(today - dt.timedelta(days=OFFLINE_DONE_DAYS), timezone.localdate(follow_up.created_at))
+    return day if day is not None and earliest <= day <= today else today
+
+
 @require_POST
 def followup_done(request, pk):
     follow_up = get_object_or_404(FollowUp.objects.visible_to(request.user).select_related("beneficiary"), pk=pk)
@@ -52,7 +70,7 @@ def followup_done(request, pk):
         reopen_follow_up(follow_up=follow_up, by=request.user)
         messages.info(request, _("Marked as not done."))
     else:
-        complete_follow_up(follow_up=follow_up, by=request.user)
+        complete_follow_up(follow_up=follow_up, on=_done_on(request, follow_up), by=request.user)
         messages.success(request, _("Done: %(task)s") % {"task": follow_up.description})
     return redirect(_back(request, reverse("mentoring:followup_list")))
 

@@ -10,21 +10,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pekka.permissions import can_assign_caseload, require
+from pekka.permissions import can_review_field_entries, require
 
 from ..forms import ReviewFilterForm
 from ..models import FieldReview
 from ..reviews import mark_review_seen
 
 
-def _may_review(user) -> bool:
-    # Whoever decides caseloads (coordinators, managers, admins) reviews what landed because of them.
-    return can_assign_caseload(user)
-
-
 def review_list(request):
     """Open items first by default; filtered by state and kind, newest first, a page at a time."""
-    require(_may_review(request.user))
+    require(can_review_field_entries(request.user))
     chooser = ReviewFilterForm(request.GET or None)
     state, kind = "open", ""
     if chooser.is_bound and chooser.is_valid():
@@ -54,7 +49,7 @@ def review_list(request):
 @require_POST
 def review_seen(request, pk):
     """Marks one item seen ("Tandai sudah dilihat") and goes back to the list it was on."""
-    require(_may_review(request.user))
+    require(can_review_field_entries(request.user))
     review = get_object_or_404(FieldReview.objects.visible_to(request.user), pk=pk)
     mark_review_seen(review=review, by=request.user)
     messages.success(request, _("Marked as seen."))

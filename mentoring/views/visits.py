@@ -18,7 +18,13 @@ from beneficiaries.models import Beneficiary
 from groups.models import Group
 from pekka.filtering import apply_filters
 from pekka.paging import LargeListPaginator
-from pekka.permissions import can_assign_caseload, can_complete_follow_up, can_edit_visit, can_record_visit, require
+from pekka.permissions import (
+    can_complete_follow_up,
+    can_edit_visit,
+    can_record_visit,
+    can_review_field_entries,
+    require,
+)
 from pekka.programmes.models import Programme
 
 from ..filters import VisitFilter
@@ -305,7 +311,7 @@ def visit_list(request):
             "filter": filterset,
             "page": page,
             "filters_active": any(v for k, v in request.GET.items() if k not in {"page", "q"}),
-            "may_review": can_assign_caseload(request.user),
+            "may_review": can_review_field_entries(request.user),
         },
     )
 

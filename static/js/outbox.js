@@ -306,8 +306,19 @@
     await setMeta("persist", answer);
   }
 
+  // The day she did it, as her phone counts days: a follow-up ticked off in a village is done that day, not the
+  // day the signal came back (<input type="hidden" data-outbox-today>).
+  function today() {
+    const now = new Date();
+    const pad = (n) => String(n).padStart(2, "0");
+    return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  }
+
   async function capture(form, submitter) {
     const key = keyInput(form).value;
+    form.querySelectorAll("input[data-outbox-today]").forEach((input) => {
+      if (!input.value) input.value = today();
+    });
     const fields = readFields(form, { files: true, submitter });
     for (const name of Object.keys(fields)) {
       const value = fields[name];

@@ -135,3 +135,39 @@ def test_a_collection_sheet_sent_twice_is_posted_once(login, facilitator, group,
         assert client.post(reverse("loans:collection_sheet", args=[group.pk]), sent).status_code == 302
     assert CollectionSheet.objects.count() == 1
     assert [(r.loan, r.amount, r.paid_on) for r in Repayment.objects.all()] == [(loan, 110_000, dt.date(2026, 2, 5))]
+
+
+def test_a_follow_up_ticked_off_offline_is_done_the_day_she_tapped_it(login, facilitator, beneficiary):
+    import datetime as dt
+
+    from mentoring.models import FollowUp
+
+    today = timezone.localdate()
+    task = FollowUpFactory(beneficiary=beneficiary, owner=facilitator)
+    FollowUp.objects.filter(pk=task.pk).update(created_at=timezone.now() - dt.timedelta(days=10))
+    client = login(facilitator)
+    url = reverse("mentoring:followup_done", args=[task.pk])
+    listed = client.get(reverse("mentoring:followup_list")).text
+    assert 'name="done_on" data-outbox-today' in listed  # the phone fills it in when she taps "done"
+    client.post(url, {"done_on": (today - dt.timedelta(days=3)).isoformat()})
+    task.refresh_from_db()
+    assert task.done_on == today - dt.timedelta(days=3)
+
+
+@pytest.mark.parametrize("days_ago", [-1, 11, 40])
+def test_a_done_day_in_the_future_or_before_the_follow_up_existed_counts_as_today(
+    login, facilitator, beneficiary, days_ago
+):
+    import datetime as dt
+
+    from mentoring.models import FollowUp
+
+    today = timezone.localdate()
+    task = FollowUpFactory(beneficiary=beneficiary, owner=facilitator)
+    FollowUp.objects.filter(pk=task.pk).update(created_at=timezone.now() - dt.timedelta(days=10))
+    login(facilitator).post(
+        reverse("mentoring:followup_done", args=[task.pk]),
+        {"done_on": (today - dt.timedelta(days=days_ago)).isoformat()},
+    )
+    task.refresh_from_db()
+    assert task.done_on == today
