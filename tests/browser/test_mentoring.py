@@ -80,6 +80,10 @@ def test_a_visit_typed_without_network_survives_and_is_sent_once_when_back_onlin
     context.set_offline(False)
     again = context.new_page()
     again.goto(f"{live_server.url}/")
+    for _ in range(150):  # the badge starts hidden, so wait for the server itself to have it
+        if Visit.objects.exists():
+            break
+        again.wait_for_timeout(100)
     expect(again.locator("[data-outbox-count]")).to_be_hidden(timeout=15_000)
     visit = Visit.objects.get()
     assert str(visit.client_uuid) == form_id

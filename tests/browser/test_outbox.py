@@ -186,6 +186,9 @@ def test_a_collection_sheet_kept_offline_is_posted_once_with_the_right_balances(
     with phone() as context:
         page = context.new_page()
         page.goto(f"{live_server.url}/")
+        # The badge starts hidden: the outbox page says when the sheet is really sent.
+        page.goto(f"{live_server.url}{reverse('outbox')}")
+        expect(entry(page)).to_contain_text("Terkirim", timeout=20_000)
         expect(badge(page)).to_be_hidden()
         page.goto(sheet_url)
         rows = page.get_by_test_id("sheet-row")
