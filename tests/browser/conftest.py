@@ -5,12 +5,14 @@ Without Chromium they skip with a message; with PEKKA_REQUIRE_BROWSER=1 (set by 
 
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = os.environ.get("PEKKA_SCREENSHOTS")  # a folder: browser tests save what they see there
+BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 # Playwright's sync API runs an event loop in this thread; the live server's database work is still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -32,7 +34,7 @@ def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": str(CHROMIUM),
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        "args": BROWSER_ARGS,
     }
 
 
@@ -54,12 +56,7 @@ def _network_first_waits(settings):
 def shoot(page):
     """shoot("name") saves a full-page screenshot when PEKKA_SCREENSHOTS names a folder."""
 
-    def _shoot(name: str):
-        if SCREENSHOTS:
-            Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
-
-    return _shoot
+    return lambda name: save_screenshot(page, name)
 
 
 def current_code(device) -> str:
@@ -92,3 +89,46 @@ def log_in(page, live_server, password):
         page.wait_for_url(f"{live_server.url}/")
 
     return _log_in
+
+
+# --- a phone that keeps what it holds between openings (the offline tests, issue 17) ---
+
+
+@pytest.fixture
+def phone(playwright, tmp_path):
+    """``with phone() as context``: the browser on one persistent profile (service worker, caches, IndexedDB and
+    cookies kept between openings); leaving the block closes it, as she closes the browser."""
+    profile = tmp_path / "profile"
+
+    @contextmanager
+    def _phone():
+        context = playwright.chromium.launch_persistent_context(
+            user_data_dir=str(profile),
+            executable_path=str(CHROMIUM),
+            args=BROWSER_ARGS,
+            viewport={"width": 390, "height": 844},
+            locale="id-ID",
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+    return _phone
+
+
+def sign_in(page, live_server, user, password):
+    """Through the login form, for a user without a second step (a facilitator, a coordinator), in a context of
+    one's own; lands on her home page."""
+    page.goto(f"{live_server.url}/akun/masuk/")
+    page.get_by_label("Nama pengguna").fill(user.username)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def save_screenshot(page, name: str) -> None:
+    """What ``shoot`` does, for any page (one of a persistent context's)."""
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)

@@ -1,7 +1,7 @@
 """Issue 17 end to end, on a phone: a day in the field without a signal, from her offline copy to what the server
 and her coordinator see once the phone is back online.
 
-Each test keeps one persistent Chromium profile (tests/browser/test_outbox.py's ``phone``): closing the browser and
+Each test keeps one persistent Chromium profile (tests/browser/conftest.py's ``phone``): closing the browser and
 opening it again keeps the service worker, its caches, the outbox's IndexedDB and the session cookie, as a phone
 does. Online pages come from the server (the browser conftest's PWA_NETWORK_TIMEOUT_SECONDS = 30)."""
 
@@ -14,8 +14,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.beneficiaries.factories import BeneficiaryFactory
-from tests.browser import test_outbox as outbox
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, sign_in
 from tests.browser.test_offline_shell import wait_until_ready
 from tests.browser.test_outbox import badge, entry, jpeg_size, png
 from tests.groups.factories import GroupFactory
@@ -23,17 +22,7 @@ from tests.loans.factories import LoanFactory, LoanProductFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-phone = outbox.phone  # ``with phone() as context``: the same persistent profile each time it is opened
-
 REVERSAL_REASON = "Salah catat: uang belum diterima"
-
-
-def sign_in(page, live_server, user, password):
-    page.goto(f"{live_server.url}/akun/masuk/")
-    page.get_by_label("Nama pengguna").fill(user.username)
-    page.get_by_label("Kata sandi").fill(password)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def shoot(page, name):

@@ -4,46 +4,23 @@ page, its search and her women's pages still open; a new release offers "Versi b
 A persistent Chromium profile, as a phone keeps its service worker and caches between pages."""
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.beneficiaries.factories import BeneficiaryFactory
-from tests.browser.conftest import CHROMIUM, SCREENSHOTS
+from tests.browser.conftest import save_screenshot, sign_in
 from tests.groups.factories import GroupFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
 
 @pytest.fixture
-def phone(playwright, tmp_path):
-    context = playwright.chromium.launch_persistent_context(
-        user_data_dir=str(tmp_path / "profile"),
-        executable_path=str(CHROMIUM),
-        args=ARGS,
-        viewport={"width": 390, "height": 844},
-        locale="id-ID",
-    )
-    context.set_default_timeout(15000)
-    yield context
-    context.close()
-
-
-def shoot(page, name):
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
-
-
-def log_in(page, live_server, user, password):
-    page.goto(f"{live_server.url}/akun/masuk/")
-    page.get_by_label("Nama pengguna").fill(user.username)
-    page.get_by_label("Kata sandi").fill(password)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(f"{live_server.url}/")
+def phone(phone):
+    """One opening of the persistent profile for the whole test."""
+    with phone() as context:
+        context.set_default_timeout(15000)
+        yield context
 
 
 def wait_until_ready(page):
@@ -78,12 +55,12 @@ def test_her_field_page_search_and_womens_pages_open_without_a_signal(
 ):
     settings.PWA_NETWORK_TIMEOUT_SECONDS = 30  # online, pages come from the server, even on a slow machine
     page = phone.new_page()
-    log_in(page, live_server, facilitator, password)
+    sign_in(page, live_server, facilitator, password)
     wait_until_ready(page)
     expect(page.locator("[data-offline-text]")).to_have_text(
         re.compile(r"Siap offline · 3 penerima · diperbarui \d\d\.\d\d")
     )
-    shoot(page, "offline-ready-phone")
+    save_screenshot(page, "offline-ready-phone")
     stored = page.evaluate(
         """async () => {
             const cache = await caches.open("pekka-pages");
@@ -112,16 +89,16 @@ def test_her_field_page_search_and_womens_pages_open_without_a_signal(
     page.get_by_placeholder("Cari nama atau desa").fill("marl")
     expect(women.locator("li:visible")).to_have_count(1)
     expect(women.locator("li:visible")).to_contain_text("Rina Marlina")
-    shoot(page, "offline-field-search-phone")
+    save_screenshot(page, "offline-field-search-phone")
 
     women.get_by_role("link", name="Rina Marlina").click()
     expect(page.get_by_role("heading", name="Rina Marlina")).to_be_visible()
-    shoot(page, "offline-beneficiary-phone")
+    save_screenshot(page, "offline-beneficiary-phone")
 
     # A page never kept shows the offline page, not the browser's error.
     page.goto(f"{live_server.url}/pinjaman/")
     expect(page.get_by_role("heading", name="Tidak ada sinyal")).to_be_visible()
-    shoot(page, "offline-fallback-phone")
+    save_screenshot(page, "offline-fallback-phone")
 
 
 def test_a_new_release_offers_to_reload_and_logging_out_clears_her_copy(
@@ -129,7 +106,7 @@ def test_a_new_release_offers_to_reload_and_logging_out_clears_her_copy(
 ):
     settings.PWA_NETWORK_TIMEOUT_SECONDS = 30
     page = phone.new_page()
-    log_in(page, live_server, facilitator, password)
+    sign_in(page, live_server, facilitator, password)
     wait_until_ready(page)
     first = worker_version(page)
 
@@ -137,7 +114,7 @@ def test_a_new_release_offers_to_reload_and_logging_out_clears_her_copy(
     page.reload()
     banner = page.get_by_role("button", name="Versi baru tersedia — muat ulang")
     expect(banner).to_be_visible()
-    shoot(page, "update-banner-phone")
+    save_screenshot(page, "update-banner-phone")
     page.evaluate("window.beforeReload = true")
     banner.click()
     # The new worker takes over and the page reloads once, on the new code.

@@ -5,15 +5,13 @@ what the server refuses is shown as needing a fix, corrected and sent again; log
 import re
 import struct
 import zlib
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.beneficiaries.factories import BeneficiaryFactory
-from tests.browser.conftest import CHROMIUM, SCREENSHOTS
+from tests.browser.conftest import save_screenshot, sign_in
 from tests.groups.factories import GroupFactory
 from tests.loans.factories import LoanFactory, LoanProductFactory
 
@@ -41,43 +39,6 @@ def jpeg_size(data: bytes) -> tuple[int, int]:
             return width, height
         i += 2 + length
     raise AssertionError("not a JPEG")
-
-
-@pytest.fixture
-def phone(playwright, tmp_path):
-    """``with phone() as context``: the browser on one persistent profile (IndexedDB and cookies kept between
-    openings); leaving the block closes it, as she closes the browser."""
-    profile = tmp_path / "profile"
-
-    @contextmanager
-    def _phone():
-        context = playwright.chromium.launch_persistent_context(
-            user_data_dir=str(profile),
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            viewport={"width": 390, "height": 844},
-            locale="id-ID",
-        )
-        try:
-            yield context
-        finally:
-            context.close()
-
-    return _phone
-
-
-def shot(page, name):
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
-
-
-def sign_in(page, live_server, user, password):
-    page.goto(f"{live_server.url}/akun/masuk/")
-    page.get_by_label("Nama pengguna").fill(user.username)
-    page.get_by_label("Kata sandi").fill(password)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def badge(page):
@@ -123,7 +84,7 @@ def test_a_visit_with_a_photo_kept_offline_survives_closing_the_browser_and_land
         expect(entry(page)).to_contain_text("Menunggu")
         expect(badge(page)).to_have_text("1")
         expect(page.get_by_test_id("outbox-persist")).not_to_have_text("—")
-        shot(page, "outbox-waiting-phone")
+        save_screenshot(page, "outbox-waiting-phone")
         # Logging out with it unsent warns first.
         page.locator(".navbar-toggler").click()
         page.locator("#mainNav .dropdown-toggle:has(.bi-person-circle)").click()
@@ -136,7 +97,7 @@ def test_a_visit_with_a_photo_kept_offline_survives_closing_the_browser_and_land
         expect(dialog).to_have_class(re.compile(r"\bshow\b"))
         expect(page.locator("#mainNav")).not_to_have_class(re.compile(r"\bshow\b"))
         page.wait_for_timeout(400)  # the dialog's fade-in, for the picture
-        shot(page, "outbox-logout-warning-phone")
+        save_screenshot(page, "outbox-logout-warning-phone")
         assert Visit.objects.count() == 0
 
     # The browser opened again, with a signal: the visit is sent by itself, once.
@@ -147,7 +108,7 @@ def test_a_visit_with_a_photo_kept_offline_survives_closing_the_browser_and_land
         page.goto(f"{live_server.url}{reverse('outbox')}")
         expect(entry(page)).to_contain_text("Terkirim")
         expect(page.get_by_test_id("outbox-last-sync")).not_to_have_text("—")
-        shot(page, "outbox-sent-phone")
+        save_screenshot(page, "outbox-sent-phone")
         page.reload()
         expect(entry(page)).to_have_count(1)
 
@@ -224,13 +185,13 @@ def test_a_visit_the_server_refuses_needs_fixing_and_is_sent_again_under_its_key
     expect(refused).to_contain_text("Server tidak menerimanya")
     expect(refused.locator(".outbox-errors")).to_contain_text("Tanggal: Bidang ini tidak boleh kosong.")
     expect(badge(page)).to_have_text("1")
-    shot(page, "outbox-needs-fixing-phone")
+    save_screenshot(page, "outbox-needs-fixing-phone")
 
     refused.get_by_role("link", name="Perbaiki").click()
     expect(page.locator("#id_obstacles")).to_have_value("Modal kurang")
     assert page.locator("input[name=client_uuid]").input_value() == key
     expect(page.locator(".outbox-fix")).to_be_visible()
-    shot(page, "outbox-fix-form-phone")
+    save_screenshot(page, "outbox-fix-form-phone")
     page.locator("#id_visited_on").fill("2026-03-02")
     page.locator("[data-draft-submit]").click()
     page.wait_for_url(re.compile(r"/pendampingan/kunjungan/\d+/$"))
