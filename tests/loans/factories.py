@@ -93,3 +93,8 @@ class CapitalGrantFactory(factory.django.DjangoModelFactory):
     amount = 3_500_000
     intended_use = "Membeli kambing"
     recorded_by = factory.SubFactory(UserFactory)
+
+
+def balance(loan) -> int:
+    """What is still to pay on a loan, in whole rupiah."""
+    return sum(i.remaining for i in loan.instalments.all())

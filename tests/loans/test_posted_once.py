@@ -23,35 +23,12 @@ from loans.services import (
 )
 from pekka.accounts.models import Role
 from tests.accounts.factories import UserFactory
-from tests.groups.factories import GroupFactory
-from tests.loans.factories import LoanFactory
+from tests.loans.factories import balance
 
 pytestmark = pytest.mark.django_db
 
 FEB_5 = dt.date(2026, 2, 5)
 USED_WITH_OTHER_VALUES = "Formulir ini sudah dikirim dengan isi yang berbeda"
-
-
-def balance(loan) -> int:
-    return sum(i.remaining for i in loan.instalments.all())
-
-
-@pytest.fixture
-def group(programme, facilitator, beneficiary, other_beneficiary):
-    return GroupFactory(
-        name="KUB Emping", programme=programme, facilitators=[facilitator], members=[beneficiary, other_beneficiary]
-    )
-
-
-@pytest.fixture
-def group_loans(group, product, beneficiary, other_beneficiary, manager):
-    """Siti's Rp 1.000.000 and Rosmaini's Rp 2.000.000 (instalments of 110.000 and 220.000)."""
-    return [
-        LoanFactory(beneficiary=beneficiary, product=product, group=group, principal=1_000_000, created_by=manager),
-        LoanFactory(
-            beneficiary=other_beneficiary, product=product, group=group, principal=2_000_000, created_by=manager
-        ),
-    ]
 
 
 # --- repayments -------------------------------------------------------------------------------------------------

@@ -20,24 +20,6 @@ def pay(loan, amount, on, by):
     return post_repayment(loan=loan, amount=amount, paid_on=on, recorded_by=by)
 
 
-@pytest.fixture
-def group(programme, facilitator, beneficiary, other_beneficiary):
-    """The facilitator's group, with her own Siti and the other facilitator's Rosmaini."""
-    return GroupFactory(
-        name="KUB Emping", programme=programme, facilitators=[facilitator], members=[beneficiary, other_beneficiary]
-    )
-
-
-@pytest.fixture
-def group_loans(group, product, beneficiary, other_beneficiary, manager):
-    return [
-        LoanFactory(beneficiary=beneficiary, product=product, group=group, principal=1_000_000, created_by=manager),
-        LoanFactory(
-            beneficiary=other_beneficiary, product=product, group=group, principal=2_000_000, created_by=manager
-        ),
-    ]
-
-
 # --- visibility and login -------------------------------------------------------------------------------------
 
 
