@@ -12,7 +12,6 @@ urlpatterns = [
     path("kunjungan/foto/<int:pk>/", visits.visit_photo, name="visit_photo"),
     path("penerima-manfaat/<int:beneficiary_pk>/kunjungan/", visits.visit_create, name="visit_create"),
     path("kelompok/<int:group_pk>/sesi/", visits.group_session_create, name="group_session_create"),
-    path("ping/", visits.ping, name="ping"),
     path("tindak-lanjut/", followups.followup_list, name="followup_list"),
     path("tindak-lanjut/<int:pk>/selesai/", followups.followup_done, name="followup_done"),
     path("penerima-manfaat/<int:beneficiary_pk>/tindak-lanjut/", followups.followup_create, name="followup_create"),

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -325,9 +325,3 @@ def visit_photo(request, pk):
         return FileResponse(photo.image.open("rb"))
     except FileNotFoundError as exc:
         raise Http404 from exc
-
-
-@never_cache
-def ping(request):
-    """Answers the visit form's "am I online?" check before it sends: no body, never cached."""
-    return HttpResponse(status=204)

@@ -208,7 +208,6 @@ TABLE: dict[str, Row] = {
     "mentoring:visit_photo": Row("photo", caseload()),
     "mentoring:visit_create": Row("beneficiary", caseload(), kwarg="beneficiary_pk"),
     "mentoring:group_session_create": Row("group", caseload(), kwarg="group_pk"),
-    "mentoring:ping": Row("none", everyone(NO_CONTENT)),
     "mentoring:followup_list": Row("none", everyone()),
     "mentoring:followup_done": Row("followup", caseload(REDIRECT), method=POST),
     "mentoring:followup_create": Row("beneficiary", caseload(), kwarg="beneficiary_pk"),
