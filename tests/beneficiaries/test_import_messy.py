@@ -448,3 +448,24 @@ def test_the_suggestions_file_is_a_mapping_file_to_edit(regions, programme, admi
     output, code = run(path, "--programme", programme.slug, "--mapping", suggestions, "--user", admin.username)
     assert Beneficiary.objects.count() == 45, output
     assert not ImportAlias.objects.filter(typed="Jatimulyo").exists()
+
+
+@pytest.mark.parametrize(
+    "mapping, says",
+    [
+        ("kolom;nilai;kode\nnama;Mandiangin Koto Selayang;13.75.02\n", "not a column that can be mapped"),
+        ("kolom;nilai;kode\nkecamatan;Mandiangin Koto Selayang;99.99.99\n", "not a region of that level"),
+        ("nilai;kode\nMandiangin Koto Selayang;13.75.02\n", "needs the columns kolom, nilai and kode"),
+    ],
+)
+def test_a_wrong_mapping_file_is_explained_and_nothing_is_written(
+    regions, programme, admin, command_env, mapping, says
+):
+    path = write(command_env, "daftar.csv", messy.messy_list())
+    wrong = write(command_env, "peta.csv", mapping)
+    with pytest.raises(CommandError, match=says) as refused, translation.override("en"):
+        call_command(
+            "import_beneficiaries", path, "--programme", programme.slug, "--mapping", wrong, stdout=io.StringIO()
+        )
+    assert refused.value.returncode == 2
+    assert not ImportAlias.objects.exists() and Beneficiary.objects.count() == 0
